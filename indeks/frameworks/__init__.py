@@ -1,0 +1,1 @@
+"""The framework data files shipped with Indeks (one YAML file per regulation)."""
