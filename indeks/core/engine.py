@@ -181,9 +181,7 @@ def compute_many(
     return [_compute_one(framework, compiled, levels, allow_missing) for levels in agencies]
 
 
-def _compute_one(
-    framework: Framework, c: _Compiled, levels: Mapping[int, int], allow_missing: bool
-) -> IndexResult:
+def _compute_one(framework: Framework, c: _Compiled, levels: Mapping[int, int], allow_missing: bool) -> IndexResult:
     row: list[int | None] = [None] * len(c.numbers)
     problems: list[str] = []
     position = c.position
@@ -197,8 +195,8 @@ def _compute_one(
             row[p] = level
     filled: list[int] = []
     if len(levels) != len(c.numbers) or problems:
-        for p, level in enumerate(row):
-            if level is None:
+        for p, slot in enumerate(row):
+            if slot is None:
                 filled.append(c.numbers[p])
                 row[p] = c.low[p]
         if filled and not allow_missing:

@@ -12,7 +12,11 @@ _ABBREVIATIONS = {"ip/pd": "instansi pusat/pemerintah daerah"}
 
 
 def normalise_name(name: str) -> str:
-    """A key for matching indicator names across reports: case, spacing, slashes and 'IP/PD' and the 'Tingkat Kematangan' prefix ignored."""
+    """A key for matching indicator names across reports.
+
+    Case, spacing, spaces around slashes, 'IP/PD' for 'Instansi Pusat/Pemerintah Daerah' and the leading
+    'Tingkat Kematangan' do not matter.
+    """
     text = name.lower().strip()
     for short, long in _ABBREVIATIONS.items():
         text = text.replace(short, long)

@@ -98,7 +98,7 @@ def to_indonesian(number: Decimal | str) -> str:
     text = format(number, "f") if isinstance(number, Decimal) else number
     negative = text.startswith("-")
     whole, _, frac = text.lstrip("-").partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -55,7 +55,7 @@ class Ref(_Model):
     """A page reference into a source (PDF page numbers)."""
 
     source: Text
-    pages: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+    pages: Annotated[str | None, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)] = None
 
 
 class LadderLevel(_Model):

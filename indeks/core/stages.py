@@ -65,9 +65,7 @@ def resolve_agency(
     return resolved
 
 
-def effective_levels(
-    by_stage: Mapping[Stage, Mapping[int, int | None]], upto: Stage | None = None
-) -> dict[int, int]:
+def effective_levels(by_stage: Mapping[Stage, Mapping[int, int | None]], upto: Stage | None = None) -> dict[int, int]:
     """Every indicator's effective level for one agency (the fast path of :func:`resolve_agency`)."""
     levels: dict[int, int] = {}
     for stage in _stages_upto(upto):
@@ -92,7 +90,5 @@ def compute_round(
     ``upto`` gives the values as they stood at a stage (the agency's view while assessment goes on).
     """
     keys: Iterable[K] = list(agencies)
-    results = compute_many(
-        framework, (effective_levels(agencies[k], upto) for k in keys), allow_missing=allow_missing
-    )
+    results = compute_many(framework, (effective_levels(agencies[k], upto) for k in keys), allow_missing=allow_missing)
     return dict(zip(keys, results, strict=True))

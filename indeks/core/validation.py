@@ -139,9 +139,7 @@ def _check_tree(spec: FrameworkSpec) -> list[Problem]:
         for i, indicator in enumerate(aspect.indicators):
             i_path = (*a_path, "indicators", i)
             if indicator.number in numbers:
-                problems.append(
-                    Problem((*i_path, "number"), f"indicator number {indicator.number} is used twice")
-                )
+                problems.append(Problem((*i_path, "number"), f"indicator number {indicator.number} is used twice"))
             numbers[indicator.number] = i_path
             if indicator.weight <= 0:
                 problems.append(Problem((*i_path, "weight"), "an indicator weight must be positive"))
@@ -201,11 +199,17 @@ def _check_predicates(spec: FrameworkSpec) -> list[Problem]:
             )
     if bands[0].min > low:
         problems.append(
-            Problem(("predicates", 0, "min"), f"no band covers the lowest index {_num(low)} (first band starts above)")
+            Problem(
+                ("predicates", 0, "min"),
+                f"no band covers the lowest index {_num(low)} (first band starts above)",
+            )
         )
     if bands[-1].max < high:
         last = len(bands) - 1
         problems.append(
-            Problem(("predicates", last, "max"), f"no band covers the highest index {_num(high)} (last band ends below)")
+            Problem(
+                ("predicates", last, "max"),
+                f"no band covers the highest index {_num(high)} (last band ends below)",
+            )
         )
     return problems

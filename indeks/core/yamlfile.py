@@ -14,8 +14,8 @@ class _ExactLoader(yaml.SafeLoader):
     """A safe loader that reads YAML floats as exact Decimals instead of binary floats."""
 
 
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | float:
-    text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | float:
+    text = str(loader.construct_scalar(node)).replace("_", "")
     try:
         return Decimal(text)
     except InvalidOperation:
@@ -57,9 +57,7 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int], list[tuple[Path, i
     return data, lines, duplicates
 
 
-def _walk(
-    node: yaml.Node, path: Path, lines: dict[Path, int], duplicates: list[tuple[Path, int, str]]
-) -> None:
+def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], duplicates: list[tuple[Path, int, str]]) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()

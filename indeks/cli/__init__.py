@@ -1,0 +1,1 @@
+"""The `indeks` command line: thin wrappers around :mod:`indeks.core`."""

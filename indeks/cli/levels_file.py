@@ -1,0 +1,176 @@
+"""Reading an agency's indicator levels from a CSV or XLSX file, with a precise message per bad row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from indeks.core.framework import Framework
+
+INDICATOR_HEADERS = ("indicator", "indikator")
+LEVEL_HEADERS = ("level", "tingkat")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class LevelsFileError(Exception):
+    """The file cannot be used; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class LevelsFile:
+    """Levels read from a file: indicator number → level, with the row each came from."""
+
+    levels: dict[int, int] = field(default_factory=dict)
+    rows: dict[int, int] = field(default_factory=dict)
+
+
+def read_table(path: Path) -> list[tuple[int, list[object]]]:
+    """The non-blank rows of the file's first sheet as (1-based row number, cells)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise LevelsFileError([f"{path}: cannot read the file ({error.strerror or error})"]) from error
+    if not data.strip():
+        raise LevelsFileError([f"{path}: the file is empty"])
+    if path.suffix.lower() in XLSX_SUFFIXES or data[:4] == b"PK\x03\x04":
+        rows = list(_xlsx_rows(path, data))
+    else:
+        rows = list(_csv_rows(path, data))
+    rows = [(n, cells) for n, cells in rows if any(_blank(c) is False for c in cells)]
+    if not rows:
+        raise LevelsFileError([f"{path}: the file has no rows"])
+    return rows
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _xlsx_rows(path: Path, data: bytes) -> Iterator[tuple[int, list[object]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise LevelsFileError([f"{path}: not a readable XLSX workbook ({error})"]) from error
+    try:
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+    finally:
+        workbook.close()
+
+
+def _csv_rows(path: Path, data: bytes) -> Iterator[tuple[int, list[object]]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise LevelsFileError([f"{path}: the file is neither UTF-8 nor Windows-1252 text"])
+    if "\x00" in text:
+        raise LevelsFileError([f"{path}: not a text file (CSV) nor an XLSX workbook"])
+    first_line = text.lstrip().splitlines()[0] if text.strip() else ""
+    # Spreadsheets set to Indonesian write ';' because the comma is the decimal separator.
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        yield number, list(row)
+
+
+def _cell_text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return "" if cell is None else str(cell).strip()
+
+
+def _as_int(cell: object) -> int | None:
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int):
+        return cell
+    if isinstance(cell, float):
+        return int(cell) if cell.is_integer() else None
+    text = _cell_text(cell).replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return int(number) if number.is_finite() and number == number.to_integral_value() else None
+
+
+def _find_columns(path: Path, header_row: int, header: list[object]) -> tuple[int, int]:
+    names = [_cell_text(c).lower() for c in header]
+    indicator = next((i for i, name in enumerate(names) if name in INDICATOR_HEADERS), None)
+    level = next((i for i, name in enumerate(names) if name in LEVEL_HEADERS), None)
+    if indicator is None or level is None:
+        found = ", ".join(repr(n) for n in names if n) or "nothing"
+        missing = " and ".join(repr(col) for col, idx in (("indicator", indicator), ("level", level)) if idx is None)
+        raise LevelsFileError(
+            [
+                f"{path}: row {header_row}: the header must name the columns 'indicator' and 'level'; "
+                f"missing {missing}, found {found}"
+            ]
+        )
+    return indicator, level
+
+
+def read_levels(path: Path, framework: Framework, *, allow_missing: bool = False) -> LevelsFile:
+    """Read and check a levels file against ``framework``; raise :class:`LevelsFileError` with every problem."""
+    rows = read_table(path)
+    header_row, header = rows[0]
+    indicator_col, level_col = _find_columns(path, header_row, header)
+    result = LevelsFile()
+    problems: list[str] = []
+    if len(rows) == 1:
+        raise LevelsFileError([f"{path}: the file has a header but no data rows"])
+    for row_number, cells in rows[1:]:
+        raw_indicator = cells[indicator_col] if indicator_col < len(cells) else None
+        raw_level = cells[level_col] if level_col < len(cells) else None
+        where = f"{path}: row {row_number}"
+        key = _cell_text(raw_indicator)
+        if not key:
+            problems.append(f"{where}: the indicator is empty")
+            continue
+        indicator = framework.find_indicator(key)
+        if indicator is None:
+            problems.append(f"{where}: indicator '{key}' is not in {framework.id}")
+            continue
+        where = f"{where} (indicator {indicator.number})"
+        if indicator.number in result.rows:
+            problems.append(
+                f"{where}: indicator {indicator.number} is given twice (first in row {result.rows[indicator.number]})"
+            )
+            continue
+        result.rows[indicator.number] = row_number
+        ladder = framework.ladder_of(indicator)
+        level = _as_int(raw_level)
+        if _blank(raw_level):
+            problems.append(f"{where}: the level is empty")
+        elif level is None:
+            problems.append(f"{where}: level '{_cell_text(raw_level)}' is not a whole number")
+        elif not ladder.minimum <= level <= ladder.maximum:
+            problems.append(
+                f"{where}: level {level} is outside the ladder {ladder.minimum}-{ladder.maximum} ({ladder.name})"
+            )
+        else:
+            result.levels[indicator.number] = level
+    if not allow_missing:
+        for number in framework.missing(result.rows):
+            problems.append(
+                f"{path}: indicator {number} ({framework.indicator(number).name}) has no row "
+                "(use --allow-missing to count it at the ladder's minimum)"
+            )
+    if problems:
+        raise LevelsFileError(problems)
+    return result
