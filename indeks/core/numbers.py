@@ -89,7 +89,8 @@ def exact_str(value: Fraction, min_places: int = 2, max_places: int = 15) -> str
         if places <= max_places:
             text = format(Decimal(int(value * 10**places)).scaleb(-places), "f")
             whole, _, frac = text.partition(".")
-            return f"{whole}.{frac.ljust(min_places, '0')}"
+            frac = frac.ljust(min_places, "0")
+            return f"{whole}.{frac}" if frac else whole
     return format(round_half_up(value, max_places), "f")
 
 
