@@ -29,7 +29,7 @@ demo: install
 	$(BIN)/indeks calc examples/kota-contoh-2024.csv --framework spbe-2020
 
 bench: install
-	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python -m bench.engine_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -55,8 +55,12 @@ class NodeValue:
 
     @property
     def predicate(self) -> PredicateBand:
-        """The predicate band of the unrounded value."""
-        return self.framework.predicate_for(self.exact)
+        """The predicate band of the unrounded value (same answer as ``Framework.predicate_for``, on integers)."""
+        bands = _compile(self.framework).bands
+        for low_num, low_den, band in reversed(bands):
+            if self.numerator * low_den >= low_num * self.denominator:
+                return band
+        return bands[0][2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,7 @@ class _Compiled:
     domain_slices: tuple[tuple[int, int], ...]  # over aspects
     domain_totals: tuple[int, ...]
     total: int
+    bands: tuple[tuple[int, int, PredicateBand], ...]  # lower bound as numerator, denominator
 
 
 _COMPILED: WeakKeyDictionary[Framework, _Compiled] = WeakKeyDictionary()
@@ -107,6 +112,7 @@ def _compile(framework: Framework) -> _Compiled:
         domain_slices=tuple(domain_slices),
         domain_totals=domain_totals,
         total=sum(weights),
+        bands=tuple((b.min.numerator, b.min.denominator, b) for b in framework.spec.predicates),
     )
     _COMPILED[framework] = compiled
     return compiled
