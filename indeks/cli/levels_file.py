@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -58,16 +57,22 @@ def _blank(cell: object) -> bool:
 def _xlsx_rows(path: Path, data: bytes) -> Iterator[tuple[int, list[object]]]:
     from openpyxl import load_workbook
 
+    # openpyxl raises many kinds of errors on a damaged workbook (zip, XML, key, value errors): all mean the same.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise LevelsFileError([f"{path}: not a readable XLSX workbook ({error})"]) from error
+    except Exception as error:
+        raise LevelsFileError(
+            [f"{path}: not a readable XLSX workbook ({error.__class__.__name__}: {error})"]
+        ) from error
     try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
+        rows = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    except Exception as error:
+        raise LevelsFileError(
+            [f"{path}: the XLSX workbook is damaged ({error.__class__.__name__}: {error})"]
+        ) from error
     finally:
         workbook.close()
+    yield from enumerate(rows, start=1)
 
 
 def _csv_rows(path: Path, data: bytes) -> Iterator[tuple[int, list[object]]]:
@@ -84,8 +89,14 @@ def _csv_rows(path: Path, data: bytes) -> Iterator[tuple[int, list[object]]]:
     first_line = text.lstrip().splitlines()[0] if text.strip() else ""
     # Spreadsheets set to Indonesian write ';' because the comma is the decimal separator.
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        yield number, list(row)
+    # Old Mac files end lines with a lone CR, which the csv module refuses outside quotes.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        rows = [list(row) for row in reader]
+    except csv.Error as error:
+        raise LevelsFileError([f"{path}: row {reader.line_num}: not readable as CSV ({error})"]) from error
+    yield from enumerate(rows, start=1)
 
 
 def _cell_text(cell: object) -> str:

@@ -55,8 +55,13 @@ def validate_text(text: str, file: str, file_stem: str | None = None) -> tuple[F
     try:
         spec = FrameworkSpec.model_validate(data)
     except ValidationError as error:
-        for item in error.errors():
-            problems.append(Problem(tuple(item["loc"]), _message(item)))
+        items = error.errors()
+        locs = [tuple(item["loc"]) for item in items]
+        for loc, item in zip(locs, items, strict=True):
+            # pydantic also reports a list as too short when its only items failed: that is not a second problem.
+            if item["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in locs):
+                continue
+            problems.append(Problem(loc, _message(item)))
         return None, _locate(problems, lines, file)
     problems += check_spec(spec, file_stem)
     if problems:
