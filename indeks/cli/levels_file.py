@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 
 from indeks.core.framework import Framework
@@ -185,3 +186,84 @@ def read_levels(path: Path, framework: Framework, *, allow_missing: bool = False
     if problems:
         raise LevelsFileError(problems)
     return result
+
+
+COST_HEADERS = ("cost", "biaya")
+
+
+def _find_column(names: list[str], accepted: tuple[str, ...]) -> int | None:
+    return next((i for i, name in enumerate(names) if name in accepted), None)
+
+
+def read_costs(path: Path, framework: Framework) -> tuple[dict[int, Fraction], dict[tuple[int, int], Fraction]]:
+    """Read a costs file (columns indicator, cost and optionally level = the level the step reaches).
+
+    Returns costs per indicator and per (indicator, target level); raises :class:`LevelsFileError` listing every
+    bad row.
+    """
+    rows = read_table(path)
+    header_row, header = rows[0]
+    names = [_cell_text(c).lower() for c in header]
+    indicator_col = _find_column(names, INDICATOR_HEADERS)
+    cost_col = _find_column(names, COST_HEADERS)
+    level_col = _find_column(names, LEVEL_HEADERS)
+    if indicator_col is None or cost_col is None:
+        found = ", ".join(repr(n) for n in names if n) or "nothing"
+        raise LevelsFileError(
+            [f"{path}: row {header_row}: the header must name the columns 'indicator' and 'cost'; found {found}"]
+        )
+    per_indicator: dict[int, Fraction] = {}
+    per_step: dict[tuple[int, int], Fraction] = {}
+    seen: dict[tuple[int, int | None], int] = {}
+    problems: list[str] = []
+    for row_number, cells in rows[1:]:
+
+        def cell(col: int | None, cells: list[object] = cells) -> object:
+            return cells[col] if col is not None and col < len(cells) else None
+
+        where = f"{path}: row {row_number}"
+        key = _cell_text(cell(indicator_col))
+        indicator = framework.find_indicator(key) if key else None
+        if indicator is None:
+            problems.append(f"{where}: indicator '{key}' is not in {framework.id}" if key else f"{where}: no indicator")
+            continue
+        where = f"{where} (indicator {indicator.number})"
+        cost = _as_fraction(cell(cost_col))
+        if cost is None or cost < 0:
+            problems.append(f"{where}: cost '{_cell_text(cell(cost_col))}' is not a number >= 0")
+            continue
+        level: int | None = None
+        if level_col is not None and not _blank(cell(level_col)):
+            level = _as_int(cell(level_col))
+            ladder = framework.ladder_of(indicator)
+            if level is None or not ladder.minimum < level <= ladder.maximum:
+                problems.append(
+                    f"{where}: level '{_cell_text(cell(level_col))}' must be a level a step can reach "
+                    f"({ladder.minimum + 1}-{ladder.maximum})"
+                )
+                continue
+        if (indicator.number, level) in seen:
+            first = seen[(indicator.number, level)]
+            problems.append(f"{where}: this cost is given twice (first in row {first})")
+            continue
+        seen[(indicator.number, level)] = row_number
+        if level is None:
+            per_indicator[indicator.number] = cost
+        else:
+            per_step[(indicator.number, level)] = cost
+    if problems:
+        raise LevelsFileError(problems)
+    return per_indicator, per_step
+
+
+def _as_fraction(cell: object) -> Fraction | None:
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, int):
+        return Fraction(cell)
+    text = repr(cell) if isinstance(cell, float) else _cell_text(cell).replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return Fraction(number) if number.is_finite() else None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from fractions import Fraction
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from indeks.cli.levels_file import LevelsFileError, read_levels
+from indeks.cli.levels_file import LevelsFileError, read_costs, read_levels
+from indeks.cli.plan_render import render_plan_json, render_plan_table
 from indeks.cli.render import render_csv, render_framework, render_indicator, render_json, render_table
 from indeks.core.engine import LevelsInvalid, compute
 from indeks.core.framework import Framework
@@ -19,6 +21,8 @@ from indeks.core.loader import (
     load_framework,
     load_framework_file,
 )
+from indeks.core.numbers import exact_str, parse_exact
+from indeks.core.planner import CostModel, PlanInputError, TargetUnreachable, plan
 
 BAD_INPUT = 2
 
@@ -65,6 +69,82 @@ def calc(levels: Path, framework_id: str, output: str, allow_missing: bool) -> N
         fail(error.problems)
     renderers = {"table": render_table, "json": render_json, "csv": render_csv}
     click.echo(renderers[output](result).rstrip("\n"))
+
+
+def parse_target(framework: Framework, text: str) -> Fraction:
+    """A target index: a number (3.50 or 3,50) or a predicate name or label (its lower bound)."""
+    cleaned = text.strip()
+    for band in framework.spec.predicates:
+        if cleaned.lower() in {band.name.lower(), (band.label or "").lower()}:
+            return band.min
+    try:
+        return parse_exact(cleaned.replace(",", ".") if cleaned.count(",") == 1 else cleaned)
+    except ValueError:
+        names = ", ".join(b.name for b in framework.spec.predicates)
+        fail([f"--target '{text}' is neither a number nor a predicate of {framework.id} ({names})"])
+
+
+def parse_lock(framework: Framework, text: str | None) -> set[int]:
+    """Indicator numbers from a list such as '1,2,5-8'."""
+    numbers: set[int] = set()
+    problems = []
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        low, _, high = part.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            problems.append(f"--lock: '{part}' is not an indicator number or a range like 5-8")
+            continue
+        span = range(int(low), int(high or low) + 1)
+        unknown = [n for n in span if not framework.has_indicator(n)]
+        if unknown:
+            problems.append(f"--lock: indicator {unknown[0]} is not in {framework.id}")
+        numbers.update(span)
+    if problems:
+        fail(problems)
+    return numbers
+
+
+@cli.command("plan")
+@click.argument("levels", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--framework", "framework_id", required=True, help="Framework id (see `indeks frameworks list`).")
+@click.option("--target", required=True, help="Target index (3.50 or 3,50) or a predicate (e.g. 'Sangat Baik').")
+@click.option("--costs", type=click.Path(path_type=Path, dir_okay=False), help="CSV/XLSX: indicator, cost[, level].")
+@click.option("--max-step", type=int, help="At most this many levels up per indicator.")
+@click.option("--lock", help="Indicators that must not be raised, e.g. '1,2,5-8'.")
+@click.option("--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def plan_command(
+    levels: Path,
+    framework_id: str,
+    target: str,
+    costs: Path | None,
+    max_step: int | None,
+    lock: str | None,
+    output: str,
+) -> None:
+    """The cheapest level raises that lift LEVELS to the target index (exact optimum)."""
+    framework = resolve_framework(framework_id)
+    goal = parse_target(framework, target)
+    locked = parse_lock(framework, lock)
+    try:
+        current = read_levels(levels, framework).levels
+        cost_model = CostModel()
+        if costs:
+            per_indicator, per_step = read_costs(costs, framework)
+            cost_model = CostModel(per_indicator=per_indicator, per_step=per_step)
+    except LevelsFileError as error:
+        fail(error.problems)
+    try:
+        result = plan(framework, current, goal, costs=cost_model, max_step=max_step, locked=locked)
+    except PlanInputError as error:
+        fail([str(error)])
+    except TargetUnreachable as error:
+        best = error.best.index
+        fail(
+            [
+                f"target {exact_str(goal)} cannot be reached under these constraints; the best reachable index is "
+                f"{exact_str(best.exact)} (shown {best.value}, {best.predicate.name})"
+            ]
+        )
+    click.echo(render_plan_json(result) if output == "json" else render_plan_table(result))
 
 
 @cli.group()
