@@ -30,6 +30,7 @@ demo: install
 
 bench: install
 	$(BIN)/python -m bench.engine_bench
+	$(BIN)/python -m bench.planner_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
