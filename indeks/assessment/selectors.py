@@ -1,0 +1,157 @@
+"""Reading the self-assessment for pages and the API, with a fixed number of queries per page."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from indeks.assessment.models import Answer, AnswerStatus, GeneralAnswer, GeneralQuestion, IndicatorAssignment
+from indeks.audit.models import AuditEntry
+from indeks.core.engine import IndexResult, compute
+from indeks.core.schema import Indicator
+from indeks.registry.access import Action, Actor
+from indeks.registry.models import Unit
+from indeks.rounds.models import Participation, StageChoice, WindowExtension
+
+MANDIRI = StageChoice.MANDIRI.value
+
+
+def visible_participations(actor: Actor) -> QuerySet[Participation]:
+    """Participations the actor may open: their agencies', or all for a national admin."""
+    qs = Participation.objects.select_related("round", "agency")
+    if actor.is_national_admin:
+        return qs
+    return qs.filter(agency_id__in=actor.agency_ids())
+
+
+def get_participation(actor: Actor, pk: int) -> Participation:
+    """One participation with its windows and extensions; 404 when missing or out of the actor's scope."""
+    participation = (
+        Participation.objects.select_related("round", "agency", "agency__province")
+        .prefetch_related("round__windows", Prefetch("extensions", queryset=WindowExtension.objects.all()))
+        .filter(pk=pk)
+        .first()
+    )
+    if participation is None or not actor.can(Action.VIEW_AGENCY, participation.agency_id):
+        raise Http404
+    return participation
+
+
+@dataclass
+class IndicatorRow:
+    """One line of the agency's indicator table."""
+
+    indicator: Indicator
+    answer: Answer | None
+    owner: Unit | None
+    contributors: list[Unit] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.answer.status if self.answer else "unanswered"
+
+
+def indicator_rows(participation: Participation) -> list[IndicatorRow]:
+    """Every indicator of the framework with its answer and units (three queries whatever the size)."""
+    answers = {a.indicator: a for a in Answer.objects.filter(participation=participation, stage=MANDIRI)}
+    assignments = {
+        a.indicator: a
+        for a in IndicatorAssignment.objects.filter(participation=participation)
+        .select_related("owner")
+        .prefetch_related("contributors")
+    }
+    rows = []
+    for indicator in participation.round.framework.indicators:
+        assignment = assignments.get(indicator.number)
+        rows.append(
+            IndicatorRow(
+                indicator,
+                answers.get(indicator.number),
+                assignment.owner if assignment else None,
+                list(assignment.contributors.all()) if assignment else [],
+            )
+        )
+    return rows
+
+
+def live_result(participation: Participation, rows: list[IndicatorRow] | None = None) -> IndexResult:
+    """The index of the current answers; unanswered indicators count at the minimum (what-if)."""
+    rows = rows if rows is not None else indicator_rows(participation)
+    levels = {r.indicator.number: r.answer.level for r in rows if r.answer and r.answer.level is not None}
+    return compute(participation.round.framework, levels, allow_missing=True)
+
+
+def final_levels(participation: Participation) -> dict[int, int]:
+    """The last level any stage set per indicator (the agency's result of a round once it is over)."""
+    order = {s: k for k, s in enumerate(StageChoice.values)}
+    best: dict[int, tuple[int, int]] = {}
+    for indicator, stage, level in Answer.objects.filter(
+        participation=participation, level__isnull=False
+    ).values_list("indicator", "stage", "level"):
+        if indicator not in best or order[stage] > best[indicator][0]:
+            best[indicator] = (order[stage], level)
+    return {n: level for n, (_, level) in best.items()}
+
+
+@dataclass
+class PreviousYear:
+    participation: Participation
+    result: IndexResult
+    complete: bool
+
+
+def previous_year(participation: Participation) -> PreviousYear | None:
+    """Last year's result of the same agency under the same framework, for the gap on the dashboard."""
+    previous = (
+        Participation.objects.filter(
+            agency_id=participation.agency_id,
+            round__year__lt=participation.round.year,
+            round__framework_id=participation.round.framework_id,
+        )
+        .select_related("round")
+        .order_by("-round__year")
+        .first()
+    )
+    if previous is None:
+        return None
+    levels = final_levels(previous)
+    if not levels:
+        return None
+    framework = previous.round.framework
+    result = compute(framework, levels, allow_missing=True)
+    return PreviousYear(previous, result, not result.filled_in)
+
+
+@dataclass
+class Progress:
+    total: int
+    by_status: Counter[str]
+    by_unit: dict[str, Counter[str]]
+
+    @property
+    def accepted_share(self) -> Decimal:
+        return Decimal(self.by_status.get(AnswerStatus.ACCEPTED, 0) * 100) / Decimal(self.total or 1)
+
+
+def progress(rows: list[IndicatorRow]) -> Progress:
+    """Counts of indicators per status, overall and per owning unit."""
+    by_status: Counter[str] = Counter(r.status for r in rows)
+    by_unit: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        by_unit[r.owner.name if r.owner else ""][r.status] += 1
+    return Progress(len(rows), by_status, dict(sorted(by_unit.items())))
+
+
+def history(participation: Participation, indicator: int) -> QuerySet[AuditEntry]:
+    """The indicator's audit trail, newest first, with who did it."""
+    return AuditEntry.objects.filter(participation=participation, indicator=indicator).select_related("actor")
+
+
+def general_questions(participation: Participation) -> list[tuple[GeneralQuestion, GeneralAnswer | None]]:
+    """The round's general questions with this agency's answers."""
+    answers = {a.question_id: a for a in GeneralAnswer.objects.filter(participation=participation)}
+    return [(q, answers.get(q.pk)) for q in GeneralQuestion.objects.filter(round_id=participation.round_id)]

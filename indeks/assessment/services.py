@@ -1,0 +1,457 @@
+"""Changing the self-assessment: the only place answers, assignments and statuses change.
+
+Each function checks role and scope, the stage window and the workflow state, writes, and records the audit
+entry, in one transaction. Views, the API and tests all call these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indeks.assessment.models import (
+    Answer,
+    AnswerStatus,
+    GeneralAnswer,
+    GeneralQuestion,
+    IndicatorAssignment,
+    SignedDocument,
+    SignedDocumentKind,
+)
+from indeks.audit.services import record, record_changes
+from indeks.errors import ActionRefused, EditConflict
+from indeks.registry.access import Action, Actor
+from indeks.registry.models import Role, Unit
+from indeks.rounds.models import Participation, ParticipationStatus, StageChoice
+from indeks.rounds.services import ensure_open
+
+MANDIRI = StageChoice.MANDIRI.value
+TEXT_FIELDS = ("fakta", "analisis", "justifikasi")
+SIGNED_TYPES = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+MAX_SIGNED_BYTES = 20 * 1024 * 1024
+
+
+def indicator_units(participation: Participation, indicator: int) -> set[int]:
+    """Units that own or contribute to an indicator (respondents of these units may work on it)."""
+    assignment = (
+        IndicatorAssignment.objects.filter(participation=participation, indicator=indicator)
+        .prefetch_related("contributors")
+        .first()
+    )
+    if assignment is None:
+        return set()
+    return {assignment.owner_id, *(u.pk for u in assignment.contributors.all())}
+
+
+def owner_unit(participation: Participation, indicator: int) -> set[int]:
+    """The owning unit only (the one that submits to the coordinator)."""
+    owner = (
+        IndicatorAssignment.objects.filter(participation=participation, indicator=indicator)
+        .values_list("owner_id", flat=True)
+        .first()
+    )
+    return {owner} if owner else set()
+
+
+def _check_indicator(participation: Participation, indicator: int) -> None:
+    if not participation.round.framework.has_indicator(indicator):
+        raise ActionRefused(_("Indicator %(n)s is not in this round's framework.") % {"n": indicator})
+
+
+def _ensure_editable(participation: Participation) -> None:
+    if participation.status != ParticipationStatus.MANDIRI:
+        raise ActionRefused(
+            _("The self-assessment is locked (%(status)s).") % {"status": participation.get_status_display()}
+        )
+    ensure_open(participation, MANDIRI)
+
+
+def _lock_answer(participation: Participation, indicator: int) -> Answer | None:
+    return Answer.objects.select_for_update().filter(participation=participation, stage=MANDIRI, indicator=indicator).first()
+
+
+@transaction.atomic
+def save_answer(
+    actor: Actor,
+    participation: Participation,
+    indicator: int,
+    *,
+    level: int | None,
+    fakta: str,
+    analisis: str,
+    justifikasi: str = "",
+    version: int | None,
+) -> Answer:
+    """Save the level and explanation of one indicator (optimistic locking on ``version``).
+
+    ``version`` is the answer's version when the form was opened (None when there was no answer yet). A
+    different current version raises :class:`EditConflict` with what changed, and nothing is written.
+    """
+    _check_indicator(participation, indicator)
+    actor.require(Action.EDIT_ANSWER, participation.agency_id, indicator_units(participation, indicator))
+    _ensure_editable(participation)
+    ladder = participation.round.framework.ladder_of(indicator)
+    if level is not None and not ladder.minimum <= level <= ladder.maximum:
+        raise ActionRefused(
+            _("The level must be between %(low)s and %(high)s.") % {"low": ladder.minimum, "high": ladder.maximum}
+        )
+    answer = _lock_answer(participation, indicator)
+    new = {"level": level, "fakta": fakta.strip(), "analisis": analisis.strip(), "justifikasi": justifikasi.strip()}
+    if answer is None:
+        if version not in (None, 0):
+            raise ActionRefused(_("This answer no longer exists; reload the page."))
+        answer = Answer(participation=participation, indicator=indicator, stage=MANDIRI, version=0)
+    elif version != answer.version:
+        changes = {f: (getattr(answer, f), new[f]) for f in new if getattr(answer, f) != new[f]}
+        raise EditConflict(
+            _("Someone else saved this indicator since you opened it. Nothing was saved; compare and try again."),
+            changes,
+            answer,
+        )
+    is_respondent_only = not (actor.roles_in(participation.agency_id) - {Role.RESPONDENT})
+    if is_respondent_only and answer.status in (AnswerStatus.SUBMITTED, AnswerStatus.ACCEPTED):
+        raise ActionRefused(_("This indicator was submitted to the coordinator; ask them to return it to change it."))
+    old = {f: getattr(answer, f) for f in new}
+    for name, value in new.items():
+        setattr(answer, name, value)
+    was_recheck = answer.needs_recheck
+    answer.needs_recheck = False
+    answer.version += 1
+    answer.updated_by = actor.user
+    answer.save()
+    record_changes(
+        actor.user,
+        "answer.save",
+        {f: (old[f], new[f]) for f in new},
+        participation=participation,
+        indicator=indicator,
+        stage=MANDIRI,
+    )
+    if was_recheck:
+        record(actor.user, "answer.recheck", participation=participation, indicator=indicator, stage=MANDIRI)
+    return answer
+
+
+def _transition(
+    actor: Actor,
+    participation: Participation,
+    indicator: int,
+    action: Action,
+    allowed_from: set[str],
+    to: str,
+    note: str = "",
+    units: set[int] | None = None,
+) -> Answer:
+    _check_indicator(participation, indicator)
+    actor.require(action, participation.agency_id, units)
+    _ensure_editable(participation)
+    answer = _lock_answer(participation, indicator)
+    if answer is None:
+        raise ActionRefused(_("Indicator %(n)s has no answer yet.") % {"n": indicator})
+    if answer.status not in allowed_from:
+        raise ActionRefused(
+            _("This indicator is %(status)s; that step is not possible now.") % {"status": answer.get_status_display()}
+        )
+    old = answer.status
+    answer.status = to
+    answer.version += 1
+    answer.updated_by = actor.user
+    answer.save(update_fields=["status", "version", "updated_by", "updated_at"])
+    record(
+        actor.user,
+        f"answer.{to}",
+        participation=participation,
+        indicator=indicator,
+        stage=MANDIRI,
+        field="status",
+        old=old,
+        new=to,
+        note=note,
+    )
+    return answer
+
+
+@transaction.atomic
+def submit_answer(actor: Actor, participation: Participation, indicator: int) -> Answer:
+    """The owning unit (or the coordinator's team) sends an answered indicator to the coordinator."""
+    answer = Answer.objects.filter(participation=participation, stage=MANDIRI, indicator=indicator).first()
+    if answer is not None:
+        missing = [label for label, ok in ((_("level"), answer.level is not None), (_("Fakta"), answer.fakta),
+                                           (_("Analisis"), answer.analisis)) if not ok]
+        if missing:
+            raise ActionRefused(_("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(map(str, missing))})
+    return _transition(
+        actor,
+        participation,
+        indicator,
+        Action.SUBMIT_ANSWER,
+        {AnswerStatus.DRAFT, AnswerStatus.RETURNED},
+        AnswerStatus.SUBMITTED,
+        units=owner_unit(participation, indicator),
+    )
+
+
+@transaction.atomic
+def accept_answer(actor: Actor, participation: Participation, indicator: int) -> Answer:
+    """The coordinator accepts a submitted indicator."""
+    return _transition(
+        actor, participation, indicator, Action.REVIEW_ANSWER, {AnswerStatus.SUBMITTED}, AnswerStatus.ACCEPTED
+    )
+
+
+@transaction.atomic
+def return_answer(actor: Actor, participation: Participation, indicator: int, note: str) -> Answer:
+    """The coordinator returns an indicator for revision (perlu revisi) with a note the unit will read."""
+    if not note.strip():
+        raise ActionRefused(_("Write a note saying what must be revised."))
+    return _transition(
+        actor,
+        participation,
+        indicator,
+        Action.REVIEW_ANSWER,
+        {AnswerStatus.SUBMITTED, AnswerStatus.ACCEPTED},
+        AnswerStatus.RETURNED,
+        note=note.strip(),
+    )
+
+
+@transaction.atomic
+def confirm_recheck(actor: Actor, participation: Participation, indicator: int) -> Answer:
+    """Confirm a pre-filled answer as still true this year, unchanged."""
+    _check_indicator(participation, indicator)
+    actor.require(Action.EDIT_ANSWER, participation.agency_id, indicator_units(participation, indicator))
+    _ensure_editable(participation)
+    answer = _lock_answer(participation, indicator)
+    if answer is None or not answer.needs_recheck:
+        raise ActionRefused(_("There is nothing to re-check on this indicator."))
+    answer.needs_recheck = False
+    answer.version += 1
+    answer.save(update_fields=["needs_recheck", "version", "updated_at"])
+    record(actor.user, "answer.recheck", participation=participation, indicator=indicator, stage=MANDIRI,
+           field="needs_recheck", old=True, new=False)
+    return answer
+
+
+@transaction.atomic
+def assign_indicator(
+    actor: Actor, participation: Participation, indicator: int, owner: Unit, contributors: list[Unit]
+) -> IndicatorAssignment:
+    """Set the owning unit (pengampu) and contributing units of one indicator."""
+    _check_indicator(participation, indicator)
+    actor.require(Action.ASSIGN_INDICATORS, participation.agency_id)
+    _ensure_editable(participation)
+    units = [owner, *contributors]
+    if any(u.agency_id != participation.agency_id for u in units):
+        raise ActionRefused(_("Units must belong to this agency."))
+    assignment = IndicatorAssignment.objects.filter(participation=participation, indicator=indicator).first()
+    old_owner = assignment.owner.name if assignment else ""
+    old_contrib = ", ".join(sorted(u.name for u in assignment.contributors.all())) if assignment else ""
+    if assignment is None:
+        assignment = IndicatorAssignment.objects.create(participation=participation, indicator=indicator, owner=owner)
+    else:
+        assignment.owner = owner
+        assignment.save(update_fields=["owner"])
+    assignment.contributors.set([u for u in contributors if u.pk != owner.pk])
+    new_contrib = ", ".join(sorted(u.name for u in contributors if u.pk != owner.pk))
+    record_changes(
+        actor.user,
+        "assignment.set",
+        {"owner": (old_owner, owner.name), "contributors": (old_contrib, new_contrib)},
+        participation=participation,
+        indicator=indicator,
+        stage=MANDIRI,
+    )
+    return assignment
+
+
+def previous_participation(participation: Participation) -> Participation | None:
+    """The agency's latest participation in an earlier round."""
+    return (
+        Participation.objects.filter(agency_id=participation.agency_id, round__year__lt=participation.round.year)
+        .select_related("round")
+        .order_by("-round__year")
+        .first()
+    )
+
+
+@transaction.atomic
+def prefill_from_previous(actor: Actor, participation: Participation) -> int:
+    """Copy last round's answers into indicators not answered yet, each marked 'to re-check'. Returns the count."""
+    actor.require(Action.PREFILL, participation.agency_id)
+    _ensure_editable(participation)
+    previous = previous_participation(participation)
+    if previous is None:
+        raise ActionRefused(_("This agency has no earlier round to start from."))
+    if previous.round.framework_id != participation.round.framework_id:
+        raise ActionRefused(
+            _("Last round used another framework (%(old)s); its answers cannot be carried over.")
+            % {"old": previous.round.framework_id}
+        )
+    taken = set(Answer.objects.filter(participation=participation, stage=MANDIRI).values_list("indicator", flat=True))
+    # The last stage that set a level is the agency's result of that round (carry-forward, review wins).
+    latest: dict[int, Answer] = {}
+    order = {s: k for k, s in enumerate(StageChoice.values)}
+    for answer in Answer.objects.filter(participation=previous, level__isnull=False):
+        if answer.indicator not in latest or order[answer.stage] > order[latest[answer.indicator].stage]:
+            latest[answer.indicator] = answer
+    created = [
+        Answer(
+            participation=participation,
+            indicator=n,
+            stage=MANDIRI,
+            level=a.level,
+            fakta=a.fakta,
+            analisis=a.analisis,
+            justifikasi="",
+            needs_recheck=True,
+            updated_by=actor.user,
+        )
+        for n, a in sorted(latest.items())
+        if n not in taken
+    ]
+    Answer.objects.bulk_create(created)
+    record(actor.user, "answer.prefill", participation=participation, stage=MANDIRI,
+           note=f"{len(created)} indicators from {previous.round.name}")
+    return len(created)
+
+
+@transaction.atomic
+def save_general_answer(
+    actor: Actor, participation: Participation, question: GeneralQuestion, text: str, version: int | None
+) -> GeneralAnswer:
+    """Answer a Pertanyaan Umum (optimistic locking like indicator answers)."""
+    actor.require(Action.ANSWER_GENERAL, participation.agency_id)
+    _ensure_editable(participation)
+    if question.round_id != participation.round_id:
+        raise ActionRefused(_("This question belongs to another round."))
+    if not text.strip():
+        raise ActionRefused(_("The answer cannot be empty."))
+    answer = GeneralAnswer.objects.select_for_update().filter(participation=participation, question=question).first()
+    if answer is not None and version != answer.version:
+        raise EditConflict(
+            _("Someone else saved this answer since you opened it. Nothing was saved; compare and try again."),
+            {"text": (answer.text, text.strip())},
+            answer,
+        )
+    old = answer.text if answer else ""
+    if answer is None:
+        answer = GeneralAnswer(participation=participation, question=question, text=text.strip(), version=1)
+    else:
+        answer.text = text.strip()
+        answer.version += 1
+    answer.save()
+    record(actor.user, "general.save", participation=participation, field=f"question {question.number}",
+           old=old, new=answer.text)
+    return answer
+
+
+def submission_problems(participation: Participation) -> list[str]:
+    """What still stands between the agency and its Berita Acara (empty when ready)."""
+    framework = participation.round.framework
+    answers = {a.indicator: a for a in Answer.objects.filter(participation=participation, stage=MANDIRI)}
+    problems = []
+    for indicator in framework.indicators:
+        answer = answers.get(indicator.number)
+        if answer is None or answer.level is None:
+            problems.append(_("Indicator %(n)s has no level.") % {"n": indicator.number})
+        elif answer.needs_recheck:
+            problems.append(_("Indicator %(n)s is still marked to re-check.") % {"n": indicator.number})
+        elif answer.status != AnswerStatus.ACCEPTED:
+            problems.append(
+                _("Indicator %(n)s is not accepted by the coordinator (%(status)s).")
+                % {"n": indicator.number, "status": answer.get_status_display()}
+            )
+    answered = set(GeneralAnswer.objects.filter(participation=participation).values_list("question_id", flat=True))
+    for question in GeneralQuestion.objects.filter(round_id=participation.round_id):
+        if question.pk not in answered:
+            problems.append(_("General question %(n)s has no answer.") % {"n": question.number})
+    return problems
+
+
+@transaction.atomic
+def prepare_submission(actor: Actor, participation: Participation) -> Participation:
+    """Freeze the answers for signing: every indicator answered and accepted, every general question answered."""
+    actor.require(Action.SUBMIT_AGENCY, participation.agency_id)
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    _ensure_editable(participation)
+    problems = submission_problems(participation)
+    if problems:
+        raise ActionRefused(_("The self-assessment is not complete yet."), problems=problems)
+    participation.status = ParticipationStatus.SIGNING
+    participation.version += 1
+    participation.save(update_fields=["status", "version"])
+    record(actor.user, "participation.signing", participation=participation, stage=MANDIRI, field="status",
+           old=ParticipationStatus.MANDIRI, new=ParticipationStatus.SIGNING)
+    return participation
+
+
+@transaction.atomic
+def cancel_signing(actor: Actor, participation: Participation) -> Participation:
+    """Reopen the answers (before the signed scans are complete), e.g. to correct an indicator."""
+    actor.require(Action.SUBMIT_AGENCY, participation.agency_id)
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.status != ParticipationStatus.SIGNING:
+        raise ActionRefused(_("The self-assessment is not awaiting signatures."))
+    ensure_open(participation, MANDIRI)
+    SignedDocument.objects.filter(participation=participation).delete()
+    participation.status = ParticipationStatus.MANDIRI
+    participation.version += 1
+    participation.save(update_fields=["status", "version"])
+    record(actor.user, "participation.reopen", participation=participation, stage=MANDIRI, field="status",
+           old=ParticipationStatus.SIGNING, new=ParticipationStatus.MANDIRI)
+    return participation
+
+
+def _sniff(head: bytes) -> str | None:
+    return next((mime for magic, mime in SIGNED_TYPES.items() if head.startswith(magic)), None)
+
+
+@transaction.atomic
+def upload_signed(actor: Actor, participation: Participation, kind: str, upload: Any) -> SignedDocument:
+    """Take a signed scan back (PDF, PNG or JPEG by content); with both documents in, the self-assessment locks."""
+    actor.require(Action.UPLOAD_SIGNED, participation.agency_id)
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.status != ParticipationStatus.SIGNING:
+        raise ActionRefused(_("Generate the Berita Acara first; signed scans are taken after that."))
+    ensure_open(participation, MANDIRI)
+    if kind not in SignedDocumentKind.values:
+        raise ActionRefused(_("Unknown document type."))
+    name = str(getattr(upload, "name", "scan")).replace("\\", "/").rsplit("/", 1)[-1][:200] or "scan"
+    if upload.size == 0:
+        raise ActionRefused(_("The file %(name)s is empty.") % {"name": name})
+    if upload.size > MAX_SIGNED_BYTES:
+        raise ActionRefused(_("The file %(name)s is larger than 20 MB.") % {"name": name})
+    digest = hashlib.sha256()
+    head = b""
+    for chunk in upload.chunks():
+        head = head or chunk[:8]
+        digest.update(chunk)
+    if _sniff(head) is None:
+        raise ActionRefused(_("The file %(name)s is not a PDF, PNG or JPEG scan.") % {"name": name})
+    upload.seek(0)
+    SignedDocument.objects.filter(participation=participation, kind=kind).delete()
+    document = SignedDocument(
+        participation=participation,
+        kind=kind,
+        original_name=name,
+        sha256=digest.hexdigest(),
+        size=upload.size,
+        uploaded_by=actor.user,
+    )
+    document.file.save(name, upload, save=False)
+    document.save()
+    record(actor.user, "signed.upload", participation=participation, stage=MANDIRI, field=kind,
+           new=f"{name} sha256:{document.sha256}")
+    kinds = set(SignedDocument.objects.filter(participation=participation).values_list("kind", flat=True))
+    if kinds == set(SignedDocumentKind.values):
+        participation.status = ParticipationStatus.SUBMITTED
+        participation.submitted_at = timezone.now()
+        participation.version += 1
+        participation.save(update_fields=["status", "submitted_at", "version"])
+        record(actor.user, "participation.submit", participation=participation, stage=MANDIRI, field="status",
+               old=ParticipationStatus.SIGNING, new=ParticipationStatus.SUBMITTED)
+    return document

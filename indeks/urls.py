@@ -1,0 +1,16 @@
+"""URL map of the platform: one include per bounded context."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from indeks.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("rounds/", include("indeks.rounds.urls")),
+    path("p/", include("indeks.assessment.urls")),
+    path("api/v1/", include("indeks.api.urls")),
+]
