@@ -3,17 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/indeks
 
-.PHONY: install test lint demo bench clean
+.PHONY: install messages test lint test-sqlite test-postgres demo bench clean
 
-install: $(STAMP)
+install: $(STAMP) messages
 
 # Re-install only when the project's dependency list changes (quick no-op otherwise).
 $(STAMP): pyproject.toml
+	scripts/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Compiled translations (.mo) are build output, made from the .po files in indeks/locale.
+messages: $(STAMP)
+	$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=var
 
 lint: install
 	$(BIN)/ruff check .
@@ -22,15 +29,26 @@ lint: install
 
 test: lint
 	$(BIN)/indeks frameworks validate indeks/frameworks/*.yaml
+	$(MAKE) --no-print-directory test-sqlite
+	if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+test-sqlite: install
 	$(BIN)/python -m pytest
 
+# The same suite on PostgreSQL (CI runs it; locally: make test-postgres with a server on 127.0.0.1:5432).
+test-postgres: install
+	scripts/ensure-postgres.sh
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+
 demo: install
-	$(BIN)/indeks frameworks list
-	$(BIN)/indeks calc examples/kota-contoh-2024.csv --framework spbe-2020
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) load_demo
+	@echo "\nIndeks runs at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(MANAGE) runserver --insecure --noreload 127.0.0.1:8000
 
 bench: install
 	$(BIN)/python -m bench.engine_bench
 	$(BIN)/python -m bench.planner_bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis var

@@ -81,7 +81,9 @@ def save_answer(request: HttpRequest, pk: int, number: int, payload: AnswerIn) -
             version=payload.version,
         )
     except EditConflict as conflict:
-        problems = [f"{field}: {theirs!r} (saved) vs {yours!r} (yours)" for field, (theirs, yours) in conflict.changes.items()]
+        problems = [
+            f"{field}: {theirs!r} (saved) vs {yours!r} (yours)" for field, (theirs, yours) in conflict.changes.items()
+        ]
         return 409, ErrorOut(detail=str(conflict.message), problems=problems)
     except ActionRefused as error:
         return 400, ErrorOut(detail=str(error.message), problems=[str(p) for p in error.problems])

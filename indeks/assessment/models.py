@@ -24,9 +24,7 @@ class IndicatorAssignment(models.Model):
 
     class Meta:
         ordering = ["indicator"]
-        constraints = [
-            models.UniqueConstraint(fields=["participation", "indicator"], name="one_owner_per_indicator")
-        ]
+        constraints = [models.UniqueConstraint(fields=["participation", "indicator"], name="one_owner_per_indicator")]
         verbose_name = _("indicator assignment")
         verbose_name_plural = _("indicator assignments")
 

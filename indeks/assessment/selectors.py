@@ -89,9 +89,9 @@ def final_levels(participation: Participation) -> dict[int, int]:
     """The last level any stage set per indicator (the agency's result of a round once it is over)."""
     order = {s: k for k, s in enumerate(StageChoice.values)}
     best: dict[int, tuple[int, int]] = {}
-    for indicator, stage, level in Answer.objects.filter(
-        participation=participation, level__isnull=False
-    ).values_list("indicator", "stage", "level"):
+    for indicator, stage, level in Answer.objects.filter(participation=participation, level__isnull=False).values_list(
+        "indicator", "stage", "level"
+    ):
         if indicator not in best or order[stage] > best[indicator][0]:
             best[indicator] = (order[stage], level)
     return {n: level for n, (_, level) in best.items()}

@@ -71,7 +71,11 @@ def _ensure_editable(participation: Participation) -> None:
 
 
 def _lock_answer(participation: Participation, indicator: int) -> Answer | None:
-    return Answer.objects.select_for_update().filter(participation=participation, stage=MANDIRI, indicator=indicator).first()
+    return (
+        Answer.objects.select_for_update()
+        .filter(participation=participation, stage=MANDIRI, indicator=indicator)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -180,8 +184,15 @@ def submit_answer(actor: Actor, participation: Participation, indicator: int) ->
     """The owning unit (or the coordinator's team) sends an answered indicator to the coordinator."""
     answer = Answer.objects.filter(participation=participation, stage=MANDIRI, indicator=indicator).first()
     if answer is not None:
-        missing = [label for label, ok in ((_("level"), answer.level is not None), (_("Fakta"), answer.fakta),
-                                           (_("Analisis"), answer.analisis)) if not ok]
+        missing = [
+            label
+            for label, ok in (
+                (_("level"), answer.level is not None),
+                (_("Fakta"), answer.fakta),
+                (_("Analisis"), answer.analisis),
+            )
+            if not ok
+        ]
         if missing:
             raise ActionRefused(_("Fill in before submitting: %(fields)s.") % {"fields": ", ".join(map(str, missing))})
     return _transition(
@@ -231,8 +242,16 @@ def confirm_recheck(actor: Actor, participation: Participation, indicator: int) 
     answer.needs_recheck = False
     answer.version += 1
     answer.save(update_fields=["needs_recheck", "version", "updated_at"])
-    record(actor.user, "answer.recheck", participation=participation, indicator=indicator, stage=MANDIRI,
-           field="needs_recheck", old=True, new=False)
+    record(
+        actor.user,
+        "answer.recheck",
+        participation=participation,
+        indicator=indicator,
+        stage=MANDIRI,
+        field="needs_recheck",
+        old=True,
+        new=False,
+    )
     return answer
 
 
@@ -314,8 +333,13 @@ def prefill_from_previous(actor: Actor, participation: Participation) -> int:
         if n not in taken
     ]
     Answer.objects.bulk_create(created)
-    record(actor.user, "answer.prefill", participation=participation, stage=MANDIRI,
-           note=f"{len(created)} indicators from {previous.round.name}")
+    record(
+        actor.user,
+        "answer.prefill",
+        participation=participation,
+        stage=MANDIRI,
+        note=f"{len(created)} indicators from {previous.round.name}",
+    )
     return len(created)
 
 
@@ -344,8 +368,14 @@ def save_general_answer(
         answer.text = text.strip()
         answer.version += 1
     answer.save()
-    record(actor.user, "general.save", participation=participation, field=f"question {question.number}",
-           old=old, new=answer.text)
+    record(
+        actor.user,
+        "general.save",
+        participation=participation,
+        field=f"question {question.number}",
+        old=old,
+        new=answer.text,
+    )
     return answer
 
 
@@ -384,8 +414,15 @@ def prepare_submission(actor: Actor, participation: Participation) -> Participat
     participation.status = ParticipationStatus.SIGNING
     participation.version += 1
     participation.save(update_fields=["status", "version"])
-    record(actor.user, "participation.signing", participation=participation, stage=MANDIRI, field="status",
-           old=ParticipationStatus.MANDIRI, new=ParticipationStatus.SIGNING)
+    record(
+        actor.user,
+        "participation.signing",
+        participation=participation,
+        stage=MANDIRI,
+        field="status",
+        old=ParticipationStatus.MANDIRI,
+        new=ParticipationStatus.SIGNING,
+    )
     return participation
 
 
@@ -401,8 +438,15 @@ def cancel_signing(actor: Actor, participation: Participation) -> Participation:
     participation.status = ParticipationStatus.MANDIRI
     participation.version += 1
     participation.save(update_fields=["status", "version"])
-    record(actor.user, "participation.reopen", participation=participation, stage=MANDIRI, field="status",
-           old=ParticipationStatus.SIGNING, new=ParticipationStatus.MANDIRI)
+    record(
+        actor.user,
+        "participation.reopen",
+        participation=participation,
+        stage=MANDIRI,
+        field="status",
+        old=ParticipationStatus.SIGNING,
+        new=ParticipationStatus.MANDIRI,
+    )
     return participation
 
 
@@ -444,14 +488,27 @@ def upload_signed(actor: Actor, participation: Participation, kind: str, upload:
     )
     document.file.save(name, upload, save=False)
     document.save()
-    record(actor.user, "signed.upload", participation=participation, stage=MANDIRI, field=kind,
-           new=f"{name} sha256:{document.sha256}")
+    record(
+        actor.user,
+        "signed.upload",
+        participation=participation,
+        stage=MANDIRI,
+        field=kind,
+        new=f"{name} sha256:{document.sha256}",
+    )
     kinds = set(SignedDocument.objects.filter(participation=participation).values_list("kind", flat=True))
     if kinds == set(SignedDocumentKind.values):
         participation.status = ParticipationStatus.SUBMITTED
         participation.submitted_at = timezone.now()
         participation.version += 1
         participation.save(update_fields=["status", "submitted_at", "version"])
-        record(actor.user, "participation.submit", participation=participation, stage=MANDIRI, field="status",
-               old=ParticipationStatus.SIGNING, new=ParticipationStatus.SUBMITTED)
+        record(
+            actor.user,
+            "participation.submit",
+            participation=participation,
+            stage=MANDIRI,
+            field="status",
+            old=ParticipationStatus.SIGNING,
+            new=ParticipationStatus.SUBMITTED,
+        )
     return document

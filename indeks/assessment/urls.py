@@ -6,9 +6,7 @@ app_name = "assessment"
 urlpatterns = [
     path("<int:pk>/", dashboard.dashboard, name="dashboard"),
     path("<int:pk>/indicator/<int:number>/", indicator.indicator_page, name="indicator"),
-    path(
-        "<int:pk>/indicator/<int:number>/<slug:action>/", indicator.indicator_action, name="indicator_action"
-    ),
+    path("<int:pk>/indicator/<int:number>/<slug:action>/", indicator.indicator_action, name="indicator_action"),
     path("<int:pk>/assignments/", coordination.assignments, name="assignments"),
     path("<int:pk>/general/", coordination.general, name="general"),
     path("<int:pk>/prefill/", coordination.prefill, name="prefill"),

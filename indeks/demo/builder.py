@@ -39,15 +39,37 @@ FRAMEWORK = "spbe-2020"
 
 # Real agencies (registry codes) and where each stands in the 2025 round.
 DEMO_AGENCIES: list[tuple[str, str]] = [
-    ("kemenpanrb", "submitted"), ("kemenkeu", "signing"), ("kemendagri", "ready"), ("kemenkes", "review"),
-    ("kemendikdasmen", "progress"), ("komdigi", "progress"),
-    ("bps", "submitted"), ("bkn", "review"), ("bssn", "ready"), ("lan", "progress"), ("anri", "not_started"),
+    ("kemenpanrb", "submitted"),
+    ("kemenkeu", "signing"),
+    ("kemendagri", "ready"),
+    ("kemenkes", "review"),
+    ("kemendikdasmen", "progress"),
+    ("komdigi", "progress"),
+    ("bps", "submitted"),
+    ("bkn", "review"),
+    ("bssn", "ready"),
+    ("lan", "progress"),
+    ("anri", "not_started"),
     ("brin", "progress"),
-    ("32", "review"), ("35", "submitted"), ("33", "progress"), ("51", "signing"), ("75", "progress"),
+    ("32", "review"),
+    ("35", "submitted"),
+    ("33", "progress"),
+    ("51", "signing"),
+    ("75", "progress"),
     ("94", "not_started"),
-    ("32.04", "progress"), ("32.17", "review"), ("35.10", "submitted"), ("33.72", "ready"), ("51.03", "progress"),
-    ("75.01", "not_started"), ("11.01", "progress"), ("64.02", "review"),
-    ("51.71", "review"), ("32.73", "progress"), ("35.78", "submitted"), ("36.71", "progress"), ("75.71", "ready"),
+    ("32.04", "progress"),
+    ("32.17", "review"),
+    ("35.10", "submitted"),
+    ("33.72", "ready"),
+    ("51.03", "progress"),
+    ("75.01", "not_started"),
+    ("11.01", "progress"),
+    ("64.02", "review"),
+    ("51.71", "review"),
+    ("32.73", "progress"),
+    ("35.78", "submitted"),
+    ("36.71", "progress"),
+    ("75.71", "ready"),
     ("34.71", "progress"),
 ]
 FEATURED = "51.71"  # Kota Denpasar: the agency whose accounts the demo prints per role
@@ -85,9 +107,7 @@ def _analisis(framework: Framework, number: int, level: int) -> str:
 
 
 def _levels(framework: Framework, rng: random.Random, capability: float) -> dict[int, int]:
-    return {
-        i.number: min(5, max(1, round(capability + rng.gauss(0, 0.8)))) for i in framework.indicators
-    }
+    return {i.number: min(5, max(1, round(capability + rng.gauss(0, 0.8)))) for i in framework.indicators}
 
 
 def _ensure_units(agency: Agency) -> dict[str, Unit]:
@@ -153,8 +173,9 @@ def build_demo() -> DemoAccounts:
         users = {}
         for role in (Role.COORDINATOR, Role.OFFICIAL, Role.OPERATOR, Role.LEADERSHIP):
             username = f"{role.value}-{slug}"
-            users[role] = user_model.objects.create(username=username, first_name=role.label, last_name=agency.name[:100],
-                                                    password=password)
+            users[role] = user_model.objects.create(
+                username=username, first_name=role.label, last_name=agency.name[:100], password=password
+            )
             RoleAssignment.objects.create(user=users[role], role=role, agency=agency)
         for key, unit in units.items():
             username = f"unit-{slug}-{key}"
@@ -163,21 +184,42 @@ def build_demo() -> DemoAccounts:
 
         activity = ActivityType.EVALUASI if rng.random() < 0.5 else ActivityType.PEMANTAUAN
         previous = Participation.objects.create(
-            round=round_2024, agency=agency, activity=activity, status=ParticipationStatus.SUBMITTED,
+            round=round_2024,
+            agency=agency,
+            activity=activity,
+            status=ParticipationStatus.SUBMITTED,
             submitted_at=timezone.now() - timedelta(days=640),
         )
         last_year = _levels(framework, rng, capability - 0.3)
         for n, level in last_year.items():
-            answers.append(Answer(participation=previous, indicator=n, stage="mandiri", level=min(5, level + (rng.random() < 0.3)),
-                                  fakta=_fakta(agency, framework.indicator(n).name, level, rng),
-                                  analisis=_analisis(framework, n, level), status=AnswerStatus.ACCEPTED))
-            answers.append(Answer(participation=previous, indicator=n, stage="dokumen", level=level,
-                                  fakta=_fakta(agency, framework.indicator(n).name, level, rng),
-                                  analisis=_analisis(framework, n, level), status=AnswerStatus.ACCEPTED))
+            answers.append(
+                Answer(
+                    participation=previous,
+                    indicator=n,
+                    stage="mandiri",
+                    level=min(5, level + (rng.random() < 0.3)),
+                    fakta=_fakta(agency, framework.indicator(n).name, level, rng),
+                    analisis=_analisis(framework, n, level),
+                    status=AnswerStatus.ACCEPTED,
+                )
+            )
+            answers.append(
+                Answer(
+                    participation=previous,
+                    indicator=n,
+                    stage="dokumen",
+                    level=level,
+                    fakta=_fakta(agency, framework.indicator(n).name, level, rng),
+                    analisis=_analisis(framework, n, level),
+                    status=AnswerStatus.ACCEPTED,
+                )
+            )
 
         current = Participation.objects.create(round=round_2025, agency=agency, activity=activity)
         for n in range(1, 48):
-            assignment = IndicatorAssignment.objects.create(participation=current, indicator=n, owner=units[OWNER_2020[n]])
+            assignment = IndicatorAssignment.objects.create(
+                participation=current, indicator=n, owner=units[OWNER_2020[n]]
+            )
             contributors = [units[k] for k in CONTRIBUTORS_2020.get(n, []) if units[k] != units[OWNER_2020[n]]]
             if contributors:
                 assignment.contributors.set(contributors)
@@ -192,14 +234,26 @@ def build_demo() -> DemoAccounts:
             elif stage == "review":
                 status = rng.choice([AnswerStatus.ACCEPTED] * 3 + [AnswerStatus.SUBMITTED, AnswerStatus.RETURNED])
             else:
-                status = rng.choice([AnswerStatus.DRAFT, AnswerStatus.DRAFT, AnswerStatus.SUBMITTED, AnswerStatus.ACCEPTED])
-            answers.append(Answer(participation=current, indicator=n, stage="mandiri", level=level,
-                                  fakta=_fakta(agency, framework.indicator(n).name, level, rng),
-                                  analisis=_analisis(framework, n, level), status=status,
-                                  updated_by=users[Role.OPERATOR]))
+                status = rng.choice(
+                    [AnswerStatus.DRAFT, AnswerStatus.DRAFT, AnswerStatus.SUBMITTED, AnswerStatus.ACCEPTED]
+                )
+            answers.append(
+                Answer(
+                    participation=current,
+                    indicator=n,
+                    stage="mandiri",
+                    level=level,
+                    fakta=_fakta(agency, framework.indicator(n).name, level, rng),
+                    analisis=_analisis(framework, n, level),
+                    status=status,
+                    updated_by=users[Role.OPERATOR],
+                )
+            )
         if stage in ("submitted", "signing", "ready", "review"):
             GeneralAnswer.objects.bulk_create(
-                GeneralAnswer(participation=current, question=q, text=f"Jawaban {agency.name} atas pertanyaan {q.number}.")
+                GeneralAnswer(
+                    participation=current, question=q, text=f"Jawaban {agency.name} atas pertanyaan {q.number}."
+                )
                 for q in questions_2025
             )
         if stage in ("signing", "submitted"):
@@ -207,9 +261,14 @@ def build_demo() -> DemoAccounts:
         if stage == "submitted":
             for kind in SignedDocumentKind.values:
                 content = b"%PDF-1.4\n% demo signed scan\n"
-                document = SignedDocument(participation=current, kind=kind, original_name=f"{kind}-ttd.pdf",
-                                          sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-                                          uploaded_by=users[Role.COORDINATOR])
+                document = SignedDocument(
+                    participation=current,
+                    kind=kind,
+                    original_name=f"{kind}-ttd.pdf",
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    size=len(content),
+                    uploaded_by=users[Role.COORDINATOR],
+                )
                 document.file.save(f"{kind}.pdf", ContentFile(content), save=False)
                 document.save()
             current.status = ParticipationStatus.SUBMITTED

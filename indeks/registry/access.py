@@ -32,9 +32,7 @@ class Action(StrEnum):
 
 # Agency roles allowing each action inside their own agency. RESPONDENT additionally needs the indicator's unit.
 POLICY: dict[Action, frozenset[Role]] = {
-    Action.VIEW_AGENCY: frozenset(
-        {Role.COORDINATOR, Role.OFFICIAL, Role.OPERATOR, Role.RESPONDENT, Role.LEADERSHIP}
-    ),
+    Action.VIEW_AGENCY: frozenset({Role.COORDINATOR, Role.OFFICIAL, Role.OPERATOR, Role.RESPONDENT, Role.LEADERSHIP}),
     Action.EDIT_ANSWER: frozenset({Role.COORDINATOR, Role.OPERATOR, Role.RESPONDENT}),
     Action.SUBMIT_ANSWER: frozenset({Role.COORDINATOR, Role.OPERATOR, Role.RESPONDENT}),
     Action.REVIEW_ANSWER: frozenset({Role.COORDINATOR}),

@@ -36,7 +36,11 @@ def import_registry() -> tuple[int, int]:
         if agency is None:
             agency = Agency.objects.create(code=row["code"], name=row["name"], kind=row["kind"], province=province)
             created += 1
-        elif (agency.name, agency.kind, agency.province_id) != (row["name"], row["kind"], getattr(province, "pk", None)):
+        elif (agency.name, agency.kind, agency.province_id) != (
+            row["name"],
+            row["kind"],
+            getattr(province, "pk", None),
+        ):
             agency.name, agency.kind, agency.province = row["name"], row["kind"], province
             agency.save()
             updated += 1
@@ -48,7 +52,9 @@ def import_registry() -> tuple[int, int]:
 
 
 @transaction.atomic
-def grant_role(actor_user: object, user: object, role: Role, agency: Agency | None = None, unit: Unit | None = None) -> RoleAssignment:
+def grant_role(
+    actor_user: object, user: object, role: Role, agency: Agency | None = None, unit: Unit | None = None
+) -> RoleAssignment:
     """Give a person a role (in an agency / unit, or nationally), recorded in the audit trail."""
     assignment, made = RoleAssignment.objects.get_or_create(user=user, role=role, agency=agency, unit=unit)
     if made:

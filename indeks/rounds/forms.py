@@ -55,8 +55,9 @@ class EnrolForm(forms.Form):
     province = forms.ModelChoiceField(
         label=_("Only in province"), queryset=Agency.objects.filter(kind=AgencyKind.PROVINSI), required=False
     )
-    codes = forms.FileField(label=_("Or a file of agency codes (one per line, or a CSV with a 'code' column)"),
-                            required=False)
+    codes = forms.FileField(
+        label=_("Or a file of agency codes (one per line, or a CSV with a 'code' column)"), required=False
+    )
 
 
 class ExtensionForm(forms.Form):

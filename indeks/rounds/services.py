@@ -76,7 +76,8 @@ def create_round(
             )
     created = Round.objects.create(year=year, name=name, framework_id=framework_id)
     StageWindow.objects.bulk_create(
-        StageWindow(round=created, stage=stage, opens=opens, closes=closes) for stage, (opens, closes) in windows.items()
+        StageWindow(round=created, stage=stage, opens=opens, closes=closes)
+        for stage, (opens, closes) in windows.items()
     )
     record(actor.user, "round.create", new=f"{name} ({framework_id})")
     return created

@@ -77,8 +77,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if data["codes"]:
                 codes, problems = _codes_from_file(data["codes"])
                 found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
-                problems += [_("Line %(n)s: no agency has the code '%(code)s'.") % {"n": k, "code": c}
-                             for k, c in enumerate(codes, start=1) if c not in found]
+                problems += [
+                    _("Line %(n)s: no agency has the code '%(code)s'.") % {"n": k, "code": c}
+                    for k, c in enumerate(codes, start=1)
+                    if c not in found
+                ]
                 agencies = Agency.objects.filter(code__in=found)
             else:
                 if data["kinds"]:
@@ -94,8 +97,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 try:
                     added, already = services.enrol_agencies(actor, round_, agencies, data["activity"])
-                    messages.success(request, _("%(added)s agencies enrolled (%(already)s already were).")
-                                     % {"added": added, "already": already})
+                    messages.success(
+                        request,
+                        _("%(added)s agencies enrolled (%(already)s already were).")
+                        % {"added": added, "already": already},
+                    )
                 except ActionRefused as error:
                     messages.error(request, error.message)
             return redirect("rounds:detail", round_.pk)
@@ -109,8 +115,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 .first()
             )
             if participation is None:
-                messages.error(request, _("No agency with code '%(code)s' takes part in this round.")
-                               % {"code": data["agency"]})
+                messages.error(
+                    request, _("No agency with code '%(code)s' takes part in this round.") % {"code": data["agency"]}
+                )
             else:
                 try:
                     services.extend_window(actor, participation, data["stage"], data["closes"], data["reason"])
@@ -124,6 +131,5 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "rounds/detail.html",
-        {"round": round_, "participations": participations, "enrol_form": enrol_form,
-         "extension_form": extension_form},
+        {"round": round_, "participations": participations, "enrol_form": enrol_form, "extension_form": extension_form},
     )

@@ -2,117 +2,236 @@
 
 import django.core.validators
 import django.db.models.deletion
-import indeks.assessment.models
 from django.conf import settings
 from django.db import migrations, models
 
+import indeks.assessment.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
-        ('rounds', '0001_initial'),
+        ("registry", "0001_initial"),
+        ("rounds", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GeneralQuestion',
+            name="GeneralQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('text', models.TextField(verbose_name='question')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='general_questions', to='rounds.round')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("text", models.TextField(verbose_name="question")),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="general_questions", to="rounds.round"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'general question',
-                'verbose_name_plural': 'general questions',
-                'ordering': ['number'],
+                "verbose_name": "general question",
+                "verbose_name_plural": "general questions",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='GeneralAnswer',
+            name="GeneralAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='answer')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='general_answers', to='rounds.participation')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='assessment.generalquestion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="answer")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="general_answers",
+                        to="rounds.participation",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="assessment.generalquestion",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='IndicatorAssignment',
+            name="IndicatorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.PositiveSmallIntegerField(verbose_name='indicator')),
-                ('contributors', models.ManyToManyField(blank=True, related_name='contributed_indicators', to='registry.unit', verbose_name='contributing units')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_indicators', to='registry.unit', verbose_name='owning unit')),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='rounds.participation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("indicator", models.PositiveSmallIntegerField(verbose_name="indicator")),
+                (
+                    "contributors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="contributed_indicators",
+                        to="registry.unit",
+                        verbose_name="contributing units",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_indicators",
+                        to="registry.unit",
+                        verbose_name="owning unit",
+                    ),
+                ),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="rounds.participation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator assignment',
-                'verbose_name_plural': 'indicator assignments',
-                'ordering': ['indicator'],
+                "verbose_name": "indicator assignment",
+                "verbose_name_plural": "indicator assignments",
+                "ordering": ["indicator"],
             },
         ),
         migrations.CreateModel(
-            name='SignedDocument',
+            name="SignedDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('berita_acara', 'Berita Acara Penilaian Mandiri'), ('persetujuan_publikasi', 'Pernyataan Persetujuan Publikasi')], max_length=32, verbose_name='document')),
-                ('file', models.FileField(upload_to=indeks.assessment.models.signed_upload_path)),
-                ('original_name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveBigIntegerField()),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signed_documents', to='rounds.participation')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("berita_acara", "Berita Acara Penilaian Mandiri"),
+                            ("persetujuan_publikasi", "Pernyataan Persetujuan Publikasi"),
+                        ],
+                        max_length=32,
+                        verbose_name="document",
+                    ),
+                ),
+                ("file", models.FileField(upload_to=indeks.assessment.models.signed_upload_path)),
+                ("original_name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveBigIntegerField()),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signed_documents",
+                        to="rounds.participation",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signed document',
-                'verbose_name_plural': 'signed documents',
+                "verbose_name": "signed document",
+                "verbose_name_plural": "signed documents",
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.PositiveSmallIntegerField(verbose_name='indicator')),
-                ('stage', models.CharField(choices=[('mandiri', 'Self-assessment (Penilaian Mandiri)'), ('dokumen', 'Document assessment (Penilaian Dokumen)'), ('interviu', 'Interview (Penilaian Interviu)'), ('visitasi', 'Site visit (Penilaian Visitasi)'), ('reviu', 'Review (Reviu)')], default='mandiri', max_length=16, verbose_name='stage')),
-                ('level', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(5)], verbose_name='level')),
-                ('fakta', models.TextField(blank=True, verbose_name='Fakta')),
-                ('analisis', models.TextField(blank=True, verbose_name='Analisis')),
-                ('justifikasi', models.TextField(blank=True, verbose_name='Justifikasi')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted to the coordinator'), ('returned', 'Returned for revision (perlu revisi)'), ('accepted', 'Accepted')], default='draft', max_length=16, verbose_name='status')),
-                ('needs_recheck', models.BooleanField(default=False, verbose_name='to re-check')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='rounds.participation')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("indicator", models.PositiveSmallIntegerField(verbose_name="indicator")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("mandiri", "Self-assessment (Penilaian Mandiri)"),
+                            ("dokumen", "Document assessment (Penilaian Dokumen)"),
+                            ("interviu", "Interview (Penilaian Interviu)"),
+                            ("visitasi", "Site visit (Penilaian Visitasi)"),
+                            ("reviu", "Review (Reviu)"),
+                        ],
+                        default="mandiri",
+                        max_length=16,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                ("fakta", models.TextField(blank=True, verbose_name="Fakta")),
+                ("analisis", models.TextField(blank=True, verbose_name="Analisis")),
+                ("justifikasi", models.TextField(blank=True, verbose_name="Justifikasi")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted to the coordinator"),
+                            ("returned", "Returned for revision (perlu revisi)"),
+                            ("accepted", "Accepted"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("needs_recheck", models.BooleanField(default=False, verbose_name="to re-check")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="rounds.participation"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'answer',
-                'verbose_name_plural': 'answers',
-                'ordering': ['indicator'],
-                'constraints': [models.UniqueConstraint(fields=('participation', 'stage', 'indicator'), name='one_answer_per_stage')],
+                "verbose_name": "answer",
+                "verbose_name_plural": "answers",
+                "ordering": ["indicator"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("participation", "stage", "indicator"), name="one_answer_per_stage")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='generalquestion',
-            constraint=models.UniqueConstraint(fields=('round', 'number'), name='general_question_number_unique'),
+            model_name="generalquestion",
+            constraint=models.UniqueConstraint(fields=("round", "number"), name="general_question_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='generalanswer',
-            constraint=models.UniqueConstraint(fields=('participation', 'question'), name='one_general_answer_per_question'),
+            model_name="generalanswer",
+            constraint=models.UniqueConstraint(
+                fields=("participation", "question"), name="one_general_answer_per_question"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorassignment',
-            constraint=models.UniqueConstraint(fields=('participation', 'indicator'), name='one_owner_per_indicator'),
+            model_name="indicatorassignment",
+            constraint=models.UniqueConstraint(fields=("participation", "indicator"), name="one_owner_per_indicator"),
         ),
         migrations.AddConstraint(
-            model_name='signeddocument',
-            constraint=models.UniqueConstraint(fields=('participation', 'kind'), name='one_signed_document_per_kind'),
+            model_name="signeddocument",
+            constraint=models.UniqueConstraint(fields=("participation", "kind"), name="one_signed_document_per_kind"),
         ),
     ]

@@ -68,7 +68,9 @@ def general(request: HttpRequest, actor: Actor, participation: Participation) ->
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        question = GeneralQuestion.objects.filter(round_id=participation.round_id, pk=request.POST.get("question")).first()
+        question = GeneralQuestion.objects.filter(
+            round_id=participation.round_id, pk=request.POST.get("question")
+        ).first()
         form = GeneralAnswerForm(request.POST)
         if question is None:
             messages.error(request, _("Unknown question."))
@@ -100,7 +102,9 @@ def prefill(request: HttpRequest, actor: Actor, participation: Participation) ->
     """Start from last year: copy its answers into the empty indicators, each to be re-checked."""
     try:
         count = services.prefill_from_previous(actor, participation)
-        messages.success(request, _("%(count)s indicators pre-filled from last year; re-check each.") % {"count": count})
+        messages.success(
+            request, _("%(count)s indicators pre-filled from last year; re-check each.") % {"count": count}
+        )
     except ActionRefused as error:
         refuse(request, error)
     return redirect("assessment:dashboard", participation.pk)

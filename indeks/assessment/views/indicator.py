@@ -92,8 +92,12 @@ def indicator_page(request: HttpRequest, actor: Actor, participation: Participat
     except EditConflict as conflict:
         current = conflict.current
         fresh = AnswerForm(
-            initial={"version": current.version, "level": current.level, "fakta": current.fakta,
-                     "analisis": current.analisis},
+            initial={
+                "version": current.version,
+                "level": current.level,
+                "fakta": current.fakta,
+                "analisis": current.analisis,
+            },
             ladder=ladder,
         )
         rows = [(field, theirs, yours) for field, (theirs, yours) in conflict.changes.items()]

@@ -30,7 +30,9 @@ def submission(request: HttpRequest, actor: Actor, participation: Participation)
     if not _can_see(actor, participation) and not actor.is_national_admin:
         raise PermissionDenied
     signed = {d.kind: d for d in SignedDocument.objects.filter(participation=participation)}
-    problems = services.submission_problems(participation) if participation.status == ParticipationStatus.MANDIRI else []
+    problems = (
+        services.submission_problems(participation) if participation.status == ParticipationStatus.MANDIRI else []
+    )
     return render(
         request,
         "assessment/submission.html",

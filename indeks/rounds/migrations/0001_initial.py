@@ -5,90 +5,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('framework_id', models.CharField(max_length=40, verbose_name='framework')),
-                ('created', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("framework_id", models.CharField(max_length=40, verbose_name="framework")),
+                ("created", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'round',
-                'verbose_name_plural': 'rounds',
-                'ordering': ['-year', 'name'],
+                "verbose_name": "round",
+                "verbose_name_plural": "rounds",
+                "ordering": ["-year", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activity', models.CharField(choices=[('pemantauan', 'Monitoring (Pemantauan)'), ('evaluasi', 'Evaluation (Evaluasi)')], max_length=16, verbose_name='activity')),
-                ('status', models.CharField(choices=[('mandiri', 'Self-assessment in progress'), ('signing', 'Awaiting signed Berita Acara'), ('submitted', 'Self-assessment submitted')], default='mandiri', max_length=16, verbose_name='status')),
-                ('with_visit', models.BooleanField(default=False, verbose_name='site visit')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='registry.agency')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='rounds.round')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "activity",
+                    models.CharField(
+                        choices=[("pemantauan", "Monitoring (Pemantauan)"), ("evaluasi", "Evaluation (Evaluasi)")],
+                        max_length=16,
+                        verbose_name="activity",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("mandiri", "Self-assessment in progress"),
+                            ("signing", "Awaiting signed Berita Acara"),
+                            ("submitted", "Self-assessment submitted"),
+                        ],
+                        default="mandiri",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("with_visit", models.BooleanField(default=False, verbose_name="site visit")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="participations", to="registry.agency"
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="participations", to="rounds.round"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participation',
-                'verbose_name_plural': 'participations',
-                'ordering': ['agency__name'],
+                "verbose_name": "participation",
+                "verbose_name_plural": "participations",
+                "ordering": ["agency__name"],
             },
         ),
         migrations.CreateModel(
-            name='StageWindow',
+            name="StageWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('mandiri', 'Self-assessment (Penilaian Mandiri)'), ('dokumen', 'Document assessment (Penilaian Dokumen)'), ('interviu', 'Interview (Penilaian Interviu)'), ('visitasi', 'Site visit (Penilaian Visitasi)'), ('reviu', 'Review (Reviu)')], max_length=16, verbose_name='stage')),
-                ('opens', models.DateTimeField(verbose_name='opens')),
-                ('closes', models.DateTimeField(verbose_name='closes')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='rounds.round')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("mandiri", "Self-assessment (Penilaian Mandiri)"),
+                            ("dokumen", "Document assessment (Penilaian Dokumen)"),
+                            ("interviu", "Interview (Penilaian Interviu)"),
+                            ("visitasi", "Site visit (Penilaian Visitasi)"),
+                            ("reviu", "Review (Reviu)"),
+                        ],
+                        max_length=16,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("opens", models.DateTimeField(verbose_name="opens")),
+                ("closes", models.DateTimeField(verbose_name="closes")),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="windows", to="rounds.round"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stage window',
-                'verbose_name_plural': 'stage windows',
-                'ordering': ['opens'],
+                "verbose_name": "stage window",
+                "verbose_name_plural": "stage windows",
+                "ordering": ["opens"],
             },
         ),
         migrations.CreateModel(
-            name='WindowExtension',
+            name="WindowExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('mandiri', 'Self-assessment (Penilaian Mandiri)'), ('dokumen', 'Document assessment (Penilaian Dokumen)'), ('interviu', 'Interview (Penilaian Interviu)'), ('visitasi', 'Site visit (Penilaian Visitasi)'), ('reviu', 'Review (Reviu)')], max_length=16, verbose_name='stage')),
-                ('closes', models.DateTimeField(verbose_name='closes')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='rounds.participation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("mandiri", "Self-assessment (Penilaian Mandiri)"),
+                            ("dokumen", "Document assessment (Penilaian Dokumen)"),
+                            ("interviu", "Interview (Penilaian Interviu)"),
+                            ("visitasi", "Site visit (Penilaian Visitasi)"),
+                            ("reviu", "Review (Reviu)"),
+                        ],
+                        max_length=16,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("closes", models.DateTimeField(verbose_name="closes")),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="rounds.participation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'window extension',
-                'verbose_name_plural': 'window extensions',
+                "verbose_name": "window extension",
+                "verbose_name_plural": "window extensions",
             },
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('round', 'agency'), name='agency_once_per_round'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(fields=("round", "agency"), name="agency_once_per_round"),
         ),
         migrations.AddConstraint(
-            model_name='stagewindow',
-            constraint=models.UniqueConstraint(fields=('round', 'stage'), name='one_window_per_stage'),
+            model_name="stagewindow",
+            constraint=models.UniqueConstraint(fields=("round", "stage"), name="one_window_per_stage"),
         ),
         migrations.AddConstraint(
-            model_name='stagewindow',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='window_closes_after_open'),
+            model_name="stagewindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens"))), name="window_closes_after_open"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='windowextension',
-            constraint=models.UniqueConstraint(fields=('participation', 'stage'), name='one_extension_per_stage'),
+            model_name="windowextension",
+            constraint=models.UniqueConstraint(fields=("participation", "stage"), name="one_extension_per_stage"),
         ),
     ]
