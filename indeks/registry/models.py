@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgencyKind(models.TextChoices):
     KEMENTERIAN = "kementerian", _("Ministry")
-    LEMBAGA = "lembaga", _("Agency")
+    LEMBAGA = "lembaga", pgettext_lazy("agency kind", "Agency")
     PROVINSI = "provinsi", _("Province")
     KABUPATEN = "kabupaten", _("Regency")
     KOTA = "kota", _("City")

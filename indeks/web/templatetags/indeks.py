@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -34,3 +35,54 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 def predicate_class(name: str) -> str:
     """A CSS class per predicate for colour."""
     return "pred-" + str(name).lower().replace(" ", "-")
+
+
+AUDIT_ACTIONS = {
+    "answer.save": _("saved the answer"),
+    "answer.submitted": _("submitted to the coordinator"),
+    "answer.accepted": _("accepted"),
+    "answer.returned": _("returned for revision"),
+    "answer.recheck": _("confirmed the pre-filled answer"),
+    "answer.prefill": _("pre-filled from last year"),
+    "assignment.set": _("set the units"),
+    "general.save": _("answered a general question"),
+    "participation.signing": _("froze the answers for signing"),
+    "participation.reopen": _("reopened the answers"),
+    "participation.submit": _("submitted the self-assessment"),
+    "signed.upload": _("uploaded a signed scan"),
+    "window.extend": _("extended the window"),
+}
+AUDIT_FIELDS = {
+    "level": _("Level"),
+    "fakta": _("Fakta"),
+    "analisis": _("Analisis"),
+    "justifikasi": _("Justifikasi"),
+    "status": _("Status"),
+    "owner": _("Owning unit"),
+    "contributors": _("Contributing units"),
+    "needs_recheck": _("to re-check"),
+}
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    """A person-readable, translated label for an audit action code."""
+    return str(AUDIT_ACTIONS.get(code, code))
+
+
+@register.filter
+def audit_field(name: str) -> str:
+    """A translated label for a field name in the audit trail or a conflict."""
+    return str(AUDIT_FIELDS.get(name, name))
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """The translated label of an answer or participation status code (as stored in the audit trail)."""
+    from indeks.assessment.models import AnswerStatus
+    from indeks.rounds.models import ParticipationStatus
+
+    for choices in (AnswerStatus, ParticipationStatus):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value
