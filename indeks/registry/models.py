@@ -86,8 +86,8 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "agency", "unit"], name="role_assignment_unique"),
             models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in NATIONAL_ROLES], agency__isnull=True)
-                | (~models.Q(role__in=[r.value for r in NATIONAL_ROLES]) & models.Q(agency__isnull=False)),
+                condition=models.Q(role__in=sorted(r.value for r in NATIONAL_ROLES), agency__isnull=True)
+                | (~models.Q(role__in=sorted(r.value for r in NATIONAL_ROLES)) & models.Q(agency__isnull=False)),
                 name="role_scope_matches_role",
             ),
             models.CheckConstraint(
