@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import random
+from pathlib import Path
 
 from locust import HttpUser, between, task
 
 # "code,participation id,session key" per line, written by bench/load/sessions.py; one agency per simulated user.
-POOL = [tuple(line.split(",")) for line in open(os.environ["INDEKS_BENCH_POOL"]).read().split()]
+POOL = [tuple(line.split(",")) for line in Path(os.environ["INDEKS_BENCH_POOL"]).read_text().split()]
 random.Random(1).shuffle(POOL)
 
 
