@@ -23,3 +23,18 @@ def test_coordinator_pages_render(world: World, name: str, args: tuple[int, ...]
     response = client.get(reverse(name, args=(world.a.participation.pk, *args)))
     assert response.status_code == 200
     assert world.a.agency.name.encode() in response.content
+
+
+def test_return_note_stays_visible_until_resubmitted(world: World) -> None:
+    from indeks.assessment import services
+
+    p, unit, coordinator = world.a.participation, world.a.actor("respondent_kominfo"), world.a.actor("coordinator")
+    answer = services.save_answer(unit, p, 12, level=2, fakta="f", analisis="a", version=None)
+    services.submit_answer(unit, p, 12)
+    services.return_answer(coordinator, p, 12, "Lampirkan SK penetapan.")
+    services.save_answer(unit, p, 12, level=3, fakta="f2", analisis="a2", version=answer.version + 2)
+    page = world.a.client("respondent_kominfo").get(reverse("assessment:indicator", args=(p.pk, 12)))
+    assert "Lampirkan SK penetapan." in page.content.decode()
+    services.submit_answer(unit, p, 12)
+    page = world.a.client("respondent_kominfo").get(reverse("assessment:indicator", args=(p.pk, 12)))
+    assert 'data-testid="return-note"' not in page.content.decode()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -36,7 +35,7 @@ def dashboard(request: HttpRequest, actor: Actor, participation: Participation) 
         "previous": previous,
         "gap": (result.index.value - previous.result.index.value) if previous else None,
         "progress": progress(rows),
-        "chart_json": json.dumps(chart),
+        "chart": chart,
         "window_state": stage_state(participation, StageChoice.MANDIRI),
         "window_opens": opens,
         "window_closes": closes,

@@ -55,6 +55,7 @@ def _context(
         "answer": answer,
         "form": form,
         "history": history(participation, number)[:100],
+        "return_note": history(participation, number).filter(action="answer.returned").first(),
         "can_edit": actor.can(Action.EDIT_ANSWER, agency_id, units),
         "can_submit": actor.can(Action.SUBMIT_ANSWER, agency_id, services.owner_unit(participation, number)),
         "can_review": actor.can(Action.REVIEW_ANSWER, agency_id),
