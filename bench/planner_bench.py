@@ -14,7 +14,7 @@ from fractions import Fraction
 from bench.generate import many_results
 from indeks.core.engine import compute
 from indeks.core.loader import load_framework
-from indeks.core.planner import CostModel, TargetUnreachable, plan
+from indeks.core.planner import CostModel, TargetUnreachable, national_agenda, plan
 
 
 def main() -> None:
@@ -36,6 +36,20 @@ def main() -> None:
     median = statistics.median(timings)
     print(f"plan, {len(fw.indicators)} indicators, per-step costs, max-step 2, {len(agencies)} agencies:")
     print(f"  median {median * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms, target 200 ms, ratio {median / 0.2:.3f}")
+
+    national = list(many_results(fw, 700, seed=5))
+    agenda_timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        agenda = national_agenda(fw, national, Fraction("3.5"), costs=costs, max_step=2)
+        agenda_timings.append(time.perf_counter() - start)
+    median = statistics.median(agenda_timings)
+    print(f"national agenda, {agenda.agencies} agencies to Sangat Baik (3.50), max-step 2, per-step costs:")
+    print(
+        f"  median {median * 1000:.0f} ms of 3 runs, target 5000 ms, ratio {median / 5:.3f}; "
+        f"{agenda.already} already there, {agenda.unreachable} unreachable, top indicator "
+        f"{agenda.items[0].indicator} in {agenda.items[0].agencies} plans"
+    )
 
 
 if __name__ == "__main__":

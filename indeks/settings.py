@@ -2,7 +2,7 @@
 
 - ``DATABASE_URL``: SQLite in ``var/indeks.sqlite3`` by default; ``postgres://...`` for PostgreSQL.
 - ``INDEKS_STORAGE``: ``local`` (default, ``var/media``) or ``s3`` (django-storages; ``AWS_*`` variables).
-- ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``, ``EMAIL_URL``-like settings below.
+- ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``, ``EMAIL_BACKEND``.
 """
 
 from __future__ import annotations
@@ -28,11 +28,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the OpenAPI page's assets locally (no CDN)
     "indeks.web",
     "indeks.audit",
     "indeks.registry",
     "indeks.rounds",
     "indeks.assessment",
+    "indeks.planning",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/nonpublic-media/"
 
 if os.environ.get("INDEKS_STORAGE", "local") == "s3":
+    # django-storages reads these settings; credentials may also come from the usual AWS environment/profile.
+    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL")  # MinIO, Ceph, moto...
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME")
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID")
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY")
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
     STORAGES = {
         "default": {"BACKEND": "storages.backends.s3.S3Storage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("rounds/", include("indeks.rounds.urls")),
     path("p/", include("indeks.assessment.urls")),
+    path("", include("indeks.planning.urls")),
     path("api/v1/", include("indeks.api.urls")),
 ]

@@ -180,3 +180,22 @@ def test_bad_inputs(spbe2020: Framework, kwargs: dict, message: str) -> None:
     levels = {i.number: 2 for i in spbe2020.indicators}
     with pytest.raises(PlanInputError, match=message):
         plan(spbe2020, levels, Fraction(3), **kwargs)
+
+
+def test_national_agenda_counts_agencies_per_indicator(spbe2020: Framework) -> None:
+    from indeks.core.planner import national_agenda
+
+    low = {i.number: 1 for i in spbe2020.indicators}
+    high = {i.number: 4 for i in spbe2020.indicators}
+    middle = {**low, **{n: 3 for n in range(1, 32)}}
+    agenda = national_agenda(spbe2020, [low, high, middle], Fraction("2.6"), max_step=2)
+    assert (agenda.agencies, agenda.already, agenda.unreachable) == (3, 1, 0)
+    expected: dict[int, int] = {}
+    for levels in (low, middle):
+        for step in plan(spbe2020, levels, Fraction("2.6"), max_step=2).steps:
+            expected[step.indicator] = expected.get(step.indicator, 0) + 1
+    assert {item.indicator: item.agencies for item in agenda.items} == expected
+    assert [i.agencies for i in agenda.items] == sorted((i.agencies for i in agenda.items), reverse=True)
+    unreachable = national_agenda(spbe2020, [low], Fraction("4.5"), max_step=1)
+    assert unreachable.unreachable == 1
+    assert unreachable.items == ()

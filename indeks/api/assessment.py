@@ -13,13 +13,19 @@ from indeks.api.schemas import AnswerIn, AnswerOut, ErrorOut, ParticipationOut, 
 from indeks.assessment import services
 from indeks.assessment.models import Answer
 from indeks.assessment.selectors import get_participation, live_result, visible_participations
-from indeks.cli.render import result_json
+from indeks.core.serialize import result_json
 from indeks.errors import ActionRefused, EditConflict
-from indeks.rounds.models import StageChoice
+from indeks.rounds.models import Participation, StageChoice
 from indeks.web.context import actor_of
 
 router = Router(auth=django_auth, tags=["self-assessment"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _check_indicator(participation: Participation, number: int) -> None:
+    """An indicator outside the round's framework does not exist: 404, as on the pages."""
+    if not participation.round.framework.has_indicator(number):
+        raise Http404
 
 
 def _answer_out(answer: Answer) -> AnswerOut:
@@ -70,6 +76,7 @@ def save_answer(request: HttpRequest, pk: int, number: int, payload: AnswerIn) -
     """Save one indicator's answer; send the ``version`` you read (409 with the changes when it moved)."""
     actor = actor_of(request)
     participation = get_participation(actor, pk)
+    _check_indicator(participation, number)
     try:
         answer = services.save_answer(
             actor,
@@ -105,6 +112,7 @@ def answer_action(request: HttpRequest, pk: int, number: int, action: str, paylo
     }
     if action not in steps:
         raise Http404
+    _check_indicator(participation, number)
     try:
         answer = steps[action]()
     except ActionRefused as error:

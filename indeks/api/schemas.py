@@ -56,7 +56,7 @@ class AnswerIn(Schema):
 
 
 class ReturnIn(Schema):
-    note: str
+    note: str = ""  # only ``return`` needs it; ``{}`` is a valid body for the other steps
 
 
 class ErrorOut(Schema):

@@ -105,8 +105,9 @@ class SignedDocumentKind(models.TextChoices):
 
 
 def signed_upload_path(instance: SignedDocument, filename: str) -> str:
-    """Stored under the participation; the original name is kept only as metadata."""
-    return f"signed/{instance.participation_id}/{instance.kind}-{instance.sha256[:16]}.pdf"
+    """Stored under the participation with the extension of its sniffed type; the original name is metadata."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"signed/{instance.participation_id}/{instance.kind}-{instance.sha256[:16]}.{extension}"
 
 
 class SignedDocument(models.Model):

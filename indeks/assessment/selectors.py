@@ -13,6 +13,7 @@ from indeks.assessment.models import Answer, AnswerStatus, GeneralAnswer, Genera
 from indeks.audit.models import AuditEntry
 from indeks.core.engine import IndexResult, compute
 from indeks.core.schema import Indicator
+from indeks.core.stages import Stage, effective_levels
 from indeks.registry.access import Action, Actor
 from indeks.registry.models import Unit
 from indeks.rounds.models import Participation, StageChoice, WindowExtension
@@ -86,15 +87,13 @@ def live_result(participation: Participation, rows: list[IndicatorRow] | None = 
 
 
 def final_levels(participation: Participation) -> dict[int, int]:
-    """The last level any stage set per indicator (the agency's result of a round once it is over)."""
-    order = {s: k for k, s in enumerate(StageChoice.values)}
-    best: dict[int, tuple[int, int]] = {}
+    """The agency's result levels: per indicator, the last stage that set one (core stage resolution)."""
+    by_stage: dict[Stage, dict[int, int]] = defaultdict(dict)
     for indicator, stage, level in Answer.objects.filter(participation=participation, level__isnull=False).values_list(
         "indicator", "stage", "level"
     ):
-        if indicator not in best or order[stage] > best[indicator][0]:
-            best[indicator] = (order[stage], level)
-    return {n: level for n, (_, level) in best.items()}
+        by_stage[Stage(stage)][indicator] = level
+    return effective_levels(by_stage)
 
 
 @dataclass

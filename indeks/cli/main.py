@@ -9,7 +9,6 @@ from typing import NoReturn
 
 import click
 
-from indeks.cli.levels_file import LevelsFileError, read_costs, read_levels
 from indeks.cli.plan_render import render_plan_json, render_plan_table
 from indeks.cli.render import render_csv, render_framework, render_indicator, render_json, render_table
 from indeks.core.engine import LevelsInvalid, compute
@@ -23,6 +22,7 @@ from indeks.core.loader import (
 )
 from indeks.core.numbers import exact_str, parse_exact
 from indeks.core.planner import CostModel, PlanInputError, TargetUnreachable, plan
+from indeks.core.tables import LevelsFileError, read_costs, read_levels
 
 BAD_INPUT = 2
 

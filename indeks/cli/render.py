@@ -6,36 +6,14 @@ import csv
 import io
 import json
 from fractions import Fraction
-from typing import Any
 
-from indeks.core.engine import IndexResult, NodeValue
+from indeks.core.engine import IndexResult
 from indeks.core.framework import Framework
 from indeks.core.numbers import exact_str, terminates, to_indonesian
 from indeks.core.schema import Aspect
+from indeks.core.serialize import result_json
 
 WIDTH = 96
-
-
-def _node_json(node: NodeValue) -> dict[str, str]:
-    return {
-        "code": node.code,
-        "name": node.name,
-        "exact": exact_str(node.exact),
-        "value": format(node.value, "f"),
-        "predicate": node.predicate.name,
-    }
-
-
-def result_json(result: IndexResult) -> dict[str, Any]:
-    """The `indeks calc --format json` object (numbers as strings with a decimal point)."""
-    index = _node_json(result.index)
-    return {
-        "framework": result.framework.id,
-        "index": {key: index[key] for key in ("exact", "value", "predicate")},
-        "domains": [_node_json(d) for d in result.domains],
-        "aspects": [_node_json(a) for a in result.aspects],
-        "filled_in": list(result.filled_in),
-    }
 
 
 def render_json(result: IndexResult) -> str:

@@ -196,3 +196,57 @@ def _solve(
         best = new
         choices.append(picked)
     return [best, *choices]
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """How often one indicator is part of the agencies' optimal plans."""
+
+    indicator: int
+    agencies: int
+    levels: int
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The national improvement agenda: which indicators would lift the most agencies to a target."""
+
+    target: Fraction
+    agencies: int
+    already: int
+    unreachable: int
+    items: tuple[AgendaItem, ...]
+
+
+def national_agenda(
+    fw: Framework,
+    agencies: Iterable[Mapping[int, int]],
+    target: Fraction,
+    *,
+    costs: CostModel | None = None,
+    max_step: int | None = None,
+) -> Agenda:
+    """Plan every agency to ``target`` and count, per indicator, the agencies whose optimal plan raises it.
+
+    Agencies already at the target count in ``already``; those that cannot reach it under the constraints in
+    ``unreachable``. Items are sorted by the number of agencies, then by the levels raised in all.
+    """
+    counts: dict[int, int] = {}
+    levels: dict[int, int] = {}
+    total = already = unreachable = 0
+    for agency in agencies:
+        total += 1
+        try:
+            result = plan(fw, agency, target, costs=costs, max_step=max_step)
+        except TargetUnreachable:
+            unreachable += 1
+            continue
+        if not result.steps:
+            already += 1
+        for step in result.steps:
+            counts[step.indicator] = counts.get(step.indicator, 0) + 1
+            levels[step.indicator] = levels.get(step.indicator, 0) + step.to_level - step.from_level
+    items = sorted(
+        (AgendaItem(n, counts[n], levels[n]) for n in counts), key=lambda i: (-i.agencies, -i.levels, i.indicator)
+    )
+    return Agenda(target, total, already, unreachable, tuple(items))

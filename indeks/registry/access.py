@@ -28,6 +28,8 @@ class Action(StrEnum):
     SUBMIT_AGENCY = "submit_agency"
     UPLOAD_SIGNED = "upload_signed"
     MANAGE_ROUNDS = "manage_rounds"
+    SAVE_PLAN = "save_plan"
+    TRACK_ACTIONS = "track_actions"
 
 
 # Agency roles allowing each action inside their own agency. RESPONDENT additionally needs the indicator's unit.
@@ -42,6 +44,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.SUBMIT_AGENCY: frozenset({Role.COORDINATOR}),
     Action.UPLOAD_SIGNED: frozenset({Role.COORDINATOR, Role.OFFICIAL}),
     Action.MANAGE_ROUNDS: frozenset(),
+    # Leaders set targets with their coordinator; units report progress on the actions they own.
+    Action.SAVE_PLAN: frozenset({Role.COORDINATOR, Role.OFFICIAL}),
+    Action.TRACK_ACTIONS: frozenset({Role.COORDINATOR, Role.OFFICIAL, Role.OPERATOR, Role.RESPONDENT}),
 }
 # What a national admin may do in any agency (read everything; workflow stays with the agency).
 NATIONAL_ADMIN_ACTIONS = frozenset({Action.VIEW_AGENCY, Action.MANAGE_ROUNDS})

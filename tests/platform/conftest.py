@@ -102,3 +102,149 @@ def close_window(participation: Participation, stage: str = "mandiri") -> None:
     StageWindow.objects.filter(round=participation.round, stage=stage).update(
         opens=now - timedelta(days=10), closes=now - timedelta(days=1)
     )
+
+
+# --- Helpers for the detailed platform tests (permissions, workflow, API) -------------------------------------
+
+# A real, minimal PDF (one empty page); readers open it, and its content starts with the PDF magic.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n165\n%%EOF\n"
+)
+MINIMAL_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Signed scans go to a temporary media root, never to var/media; passwords hash fast (tests only)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english() -> Any:
+    """Service messages in English (the platform's default language is Indonesian)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def login(user: Any = None, *, enforce_csrf_checks: bool = False) -> Client:
+    """A client signed in as ``user`` (anonymous for None) that reads the pages in English."""
+    from django.conf import settings as django_settings
+
+    client = Client(enforce_csrf_checks=enforce_csrf_checks)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def add_answer(
+    participation: Participation,
+    indicator: int,
+    *,
+    level: int | None = 3,
+    fakta: str = "Fakta tersedia",
+    analisis: str = "Analisis tersedia",
+    status: str = "draft",
+    stage: str = "mandiri",
+    needs_recheck: bool = False,
+) -> Any:
+    """An answer written straight to the database (a precondition, not the behaviour under test)."""
+    from indeks.assessment.models import Answer
+
+    return Answer.objects.create(
+        participation=participation,
+        indicator=indicator,
+        stage=stage,
+        level=level,
+        fakta=fakta,
+        analisis=analisis,
+        status=status,
+        needs_recheck=needs_recheck,
+    )
+
+
+def add_general_question(round_: Round, number: int = 1, text: str = "Apa strategi SPBE instansi?") -> Any:
+    from indeks.assessment.models import GeneralQuestion
+
+    return GeneralQuestion.objects.create(round=round_, number=number, text=text)
+
+
+def complete(participation: Participation) -> None:
+    """Every indicator answered and accepted, every general question answered: ready to freeze."""
+    from indeks.assessment.models import Answer, GeneralAnswer, GeneralQuestion
+
+    existing = set(
+        Answer.objects.filter(participation=participation, stage="mandiri").values_list("indicator", flat=True)
+    )
+    for indicator in participation.round.framework.indicators:
+        if indicator.number not in existing:
+            add_answer(participation, indicator.number, level=3, status="accepted")
+    Answer.objects.filter(participation=participation, stage="mandiri").update(status="accepted", needs_recheck=False)
+    for question in GeneralQuestion.objects.filter(round_id=participation.round_id):
+        GeneralAnswer.objects.get_or_create(participation=participation, question=question, defaults={"text": "Ya."})
+
+
+def to_signing(world_: World, agency: AgencyWorld | None = None) -> Participation:
+    """Complete the agency's self-assessment and freeze it for signing (through the service)."""
+    from indeks.assessment import services
+
+    agency = agency or world_.a
+    complete(agency.participation)
+    services.prepare_submission(agency.actor("coordinator"), agency.participation)
+    agency.participation.refresh_from_db()
+    return agency.participation
+
+
+def previous_participation(agency: AgencyWorld, *, year: int = 2024, framework_id: str = "spbe-2020") -> Participation:
+    """The agency's participation in an earlier (past) round."""
+    round_ = Round.objects.create(year=year, name=f"Evaluasi SPBE {year}", framework_id=framework_id)
+    now = timezone.now()
+    StageWindow.objects.create(
+        round=round_, stage="mandiri", opens=now - timedelta(days=400), closes=now - timedelta(days=380)
+    )
+    return Participation.objects.create(
+        round=round_, agency=agency.agency, activity=ActivityType.EVALUASI, status="submitted"
+    )
+
+
+def snapshot() -> tuple[Any, ...]:
+    """Everything the self-assessment and round pages can change, to prove a refused action changed nothing."""
+    from indeks.assessment.models import Answer, GeneralAnswer, IndicatorAssignment, SignedDocument
+    from indeks.audit.models import AuditEntry
+    from indeks.rounds.models import WindowExtension
+
+    return (
+        list(
+            Answer.objects.order_by("pk").values_list(
+                "pk",
+                "participation_id",
+                "indicator",
+                "stage",
+                "level",
+                "fakta",
+                "analisis",
+                "justifikasi",
+                "status",
+                "needs_recheck",
+                "version",
+                "updated_by_id",
+            )
+        ),
+        list(Participation.objects.order_by("pk").values_list("pk", "status", "version", "submitted_at")),
+        list(IndicatorAssignment.objects.order_by("pk").values_list("pk", "participation_id", "indicator", "owner_id")),
+        sorted(IndicatorAssignment.contributors.through.objects.values_list("indicatorassignment_id", "unit_id")),
+        list(GeneralAnswer.objects.order_by("pk").values_list("pk", "question_id", "text", "version")),
+        list(SignedDocument.objects.order_by("pk").values_list("pk", "kind", "sha256")),
+        list(Round.objects.order_by("pk").values_list("pk", "name", "framework_id")),
+        list(StageWindow.objects.order_by("pk").values_list("pk", "opens", "closes")),
+        list(WindowExtension.objects.order_by("pk").values_list("pk", "participation_id", "closes")),
+        list(AuditEntry.objects.order_by("pk").values_list("pk", flat=True)),
+    )

@@ -20,14 +20,17 @@ from indeks.rounds.models import Participation, ParticipationStatus
 
 
 def _can_see(actor: Actor, participation: Participation) -> bool:
-    return actor.can(Action.SUBMIT_AGENCY, participation.agency_id) or actor.can(
-        Action.UPLOAD_SIGNED, participation.agency_id
+    """Who may read the submission page, the documents to sign and the signed scans (the same people)."""
+    return (
+        actor.is_national_admin
+        or actor.can(Action.SUBMIT_AGENCY, participation.agency_id)
+        or actor.can(Action.UPLOAD_SIGNED, participation.agency_id)
     )
 
 
 @participation_view
 def submission(request: HttpRequest, actor: Actor, participation: Participation) -> HttpResponse:
-    if not _can_see(actor, participation) and not actor.is_national_admin:
+    if not _can_see(actor, participation):
         raise PermissionDenied
     signed = {d.kind: d for d in SignedDocument.objects.filter(participation=participation)}
     problems = (
@@ -89,6 +92,8 @@ def document_pdf(request: HttpRequest, actor: Actor, participation: Participatio
 @participation_view
 def signed_download(request: HttpRequest, actor: Actor, participation: Participation, kind: str) -> HttpResponse:
     """A signed scan, through the permission check (media is never public)."""
+    if not _can_see(actor, participation):
+        raise PermissionDenied
     document = SignedDocument.objects.filter(participation=participation, kind=kind).first()
     if document is None:
         raise Http404

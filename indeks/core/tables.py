@@ -1,4 +1,4 @@
-"""Reading an agency's indicator levels from a CSV or XLSX file, with a precise message per bad row."""
+"""Reading tables of levels and costs from CSV or XLSX files, with a precise message per bad row (pure Python)."""
 
 from __future__ import annotations
 
@@ -33,12 +33,16 @@ class LevelsFile:
     rows: dict[int, int] = field(default_factory=dict)
 
 
-def read_table(path: Path) -> list[tuple[int, list[object]]]:
-    """The non-blank rows of the file's first sheet as (1-based row number, cells)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise LevelsFileError([f"{path}: cannot read the file ({error.strerror or error})"]) from error
+def read_table(path: Path, data: bytes | None = None) -> list[tuple[int, list[object]]]:
+    """The non-blank rows of the file's first sheet as (1-based row number, cells).
+
+    ``data`` gives the content when it does not come from disk (an upload); ``path`` then only names it.
+    """
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise LevelsFileError([f"{path}: cannot read the file ({error.strerror or error})"]) from error
     if not data.strip():
         raise LevelsFileError([f"{path}: the file is empty"])
     if path.suffix.lower() in XLSX_SUFFIXES or data[:4] == b"PK\x03\x04":
@@ -195,13 +199,15 @@ def _find_column(names: list[str], accepted: tuple[str, ...]) -> int | None:
     return next((i for i, name in enumerate(names) if name in accepted), None)
 
 
-def read_costs(path: Path, framework: Framework) -> tuple[dict[int, Fraction], dict[tuple[int, int], Fraction]]:
+def read_costs(
+    path: Path, framework: Framework, data: bytes | None = None
+) -> tuple[dict[int, Fraction], dict[tuple[int, int], Fraction]]:
     """Read a costs file (columns indicator, cost and optionally level = the level the step reaches).
 
     Returns costs per indicator and per (indicator, target level); raises :class:`LevelsFileError` listing every
-    bad row.
+    bad row. ``data`` is the content of an upload (then ``path`` only names the file in messages).
     """
-    rows = read_table(path)
+    rows = read_table(path, data)
     header_row, header = rows[0]
     names = [_cell_text(c).lower() for c in header]
     indicator_col = _find_column(names, INDICATOR_HEADERS)
