@@ -87,7 +87,7 @@ def save_answer(
     level: int | None,
     fakta: str,
     analisis: str,
-    justifikasi: str = "",
+    justifikasi: str | None = None,
     version: int | None,
 ) -> Answer:
     """Save the level and explanation of one indicator (optimistic locking on ``version``).
@@ -104,7 +104,9 @@ def save_answer(
             _("The level must be between %(low)s and %(high)s.") % {"low": ladder.minimum, "high": ladder.maximum}
         )
     answer = _lock_answer(participation, indicator)
-    new = {"level": level, "fakta": fakta.strip(), "analisis": analisis.strip(), "justifikasi": justifikasi.strip()}
+    new: dict[str, Any] = {"level": level, "fakta": fakta.strip(), "analisis": analisis.strip()}
+    if justifikasi is not None:  # Penilaian Mandiri has no Justifikasi; a save without it keeps what is there
+        new["justifikasi"] = justifikasi.strip()
     if answer is None:
         if version not in (None, 0):
             raise ActionRefused(_("This answer no longer exists; reload the page."))
@@ -486,7 +488,8 @@ def upload_signed(actor: Actor, participation: Participation, kind: str, upload:
         size=upload.size,
         uploaded_by=actor.user,
     )
-    document.file.save(name, upload, save=False)
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[_sniff(head) or "application/pdf"]
+    document.file.save(f"{kind}.{extension}", upload, save=False)
     document.save()
     record(
         actor.user,

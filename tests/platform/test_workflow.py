@@ -951,3 +951,14 @@ def test_extension_through_the_page_reports_unknown_agency_and_stage_without_win
     response = client.post(url, data | {"ext-agency": world.a.agency.code, "ext-stage": "visitasi"})
     assert "This stage has no schedule in the round." in response.content.decode()
     assert snapshot() == before
+
+
+def test_saving_without_justifikasi_keeps_it(world: World) -> None:
+    actor = world.a.actor("coordinator")
+    first = services.save_answer(
+        actor, world.a.participation, 20, level=3, fakta="f", analisis="a", justifikasi="dipertahankan", version=None
+    )
+    services.save_answer(actor, world.a.participation, 20, level=4, fakta="f", analisis="a", version=first.version)
+    first.refresh_from_db()
+    assert first.justifikasi == "dipertahankan"
+    assert first.level == 4
