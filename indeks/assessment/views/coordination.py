@@ -26,7 +26,7 @@ def assignments(request: HttpRequest, actor: Actor, participation: Participation
     if not actor.can(Action.ASSIGN_INDICATORS, participation.agency_id):
         raise PermissionDenied
     units = {u.pk: u for u in Unit.objects.filter(agency_id=participation.agency_id)}
-    rows = indicator_rows(participation)
+    rows = indicator_rows(participation, contributors=True)
     if request.method == "POST":
         problems, changed = [], 0
         try:
