@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "indeks.rounds",
     "indeks.assessment",
     "indeks.planning",
+    "indeks.evidence",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("rounds/", include("indeks.rounds.urls")),
     path("p/", include("indeks.assessment.urls")),
     path("", include("indeks.planning.urls")),
+    path("", include("indeks.evidence.urls")),
     path("api/v1/", include("indeks.api.urls")),
 ]

@@ -60,6 +60,8 @@ class Actor:
     national: set[Role] = field(default_factory=set)
     agency_roles: dict[int, set[Role]] = field(default_factory=lambda: defaultdict(set))
     units: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    assessed: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    """Agencies the actor assesses as external assessor → the rounds of those assignments."""
 
     @classmethod
     def of(cls, user: Any) -> Actor:
@@ -75,7 +77,19 @@ class Actor:
                 actor.agency_roles[assignment.agency_id].add(role)
                 if assignment.unit_id is not None:
                     actor.units[assignment.agency_id].add(assignment.unit_id)
+        if Role.ASSESSOR in actor.national:
+            from indeks.rounds.models import AssessorAssignment
+
+            for agency_id, round_id in AssessorAssignment.objects.filter(assessor=user).values_list(
+                "agency_id", "round_id"
+            ):
+                actor.assessed[agency_id].add(round_id)
         return actor
+
+    def assesses(self, agency_id: int, round_id: int | None = None) -> bool:
+        """Whether the actor is an external assessor of the agency (in that round, when given)."""
+        rounds = self.assessed.get(agency_id, set())
+        return bool(rounds) if round_id is None else round_id in rounds
 
     @property
     def is_national_admin(self) -> bool:

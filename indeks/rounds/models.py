@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -122,3 +123,33 @@ def window_state(opens: datetime | None, closes: datetime | None, now: datetime 
     if now < opens:
         return "upcoming"
     return "open" if now <= closes else "closed"
+
+
+class AssessorAssignment(models.Model):
+    """An external assessor (Tim Asesor Eksternal) assigned to assess one agency in one round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assessor_assignments")
+    agency = models.ForeignKey("registry.Agency", on_delete=models.CASCADE, related_name="assessor_assignments")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessor_assignments")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "agency", "assessor"], name="assessor_once_per_agency_round")
+        ]
+        verbose_name = _("assessor assignment")
+        verbose_name_plural = _("assessor assignments")
+
+
+class ConflictOfInterest(models.Model):
+    """An assessor's declared conflict of interest with an agency: never assigned to it."""
+
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts_of_interest")
+    agency = models.ForeignKey("registry.Agency", on_delete=models.CASCADE, related_name="conflicts_of_interest")
+    note = models.TextField(_("note"), blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessor", "agency"], name="one_conflict_per_pair")]
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
