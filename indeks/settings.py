@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "indeks.assessment",
     "indeks.planning",
     "indeks.evidence",
+    "indeks.external",
+    "indeks.results",
+    "indeks.notifications",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "indeks.web.context.navigation",
+                "indeks.notifications.context.unread",
             ],
         },
     }

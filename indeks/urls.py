@@ -14,5 +14,8 @@ urlpatterns = [
     path("p/", include("indeks.assessment.urls")),
     path("", include("indeks.planning.urls")),
     path("", include("indeks.evidence.urls")),
+    path("notifications/", include("indeks.notifications.urls")),
+    path("assess/", include("indeks.external.urls")),
+    path("results/", include("indeks.results.urls")),
     path("api/v1/", include("indeks.api.urls")),
 ]

@@ -28,10 +28,18 @@ from indeks.assessment.models import (
 )
 from indeks.core.framework import Framework
 from indeks.core.loader import load_framework
+from indeks.demo.external import build_external_demo
 from indeks.demo.units import CENTRAL_UNITS, CONTRIBUTORS_2020, GENERAL_QUESTIONS, OWNER_2020, REGION_UNITS
 from indeks.registry.models import Agency, AgencyKind, Role, RoleAssignment, Unit
 from indeks.registry.services import import_registry
-from indeks.rounds.models import ActivityType, Participation, ParticipationStatus, Round, StageWindow
+from indeks.rounds.models import (
+    ActivityType,
+    Participation,
+    ParticipationStatus,
+    Round,
+    StageWindow,
+    WindowExtension,
+)
 
 PASSWORD = "indeks-demo-2025"
 SEED = 2025
@@ -73,6 +81,14 @@ DEMO_AGENCIES: list[tuple[str, str]] = [
     ("34.71", "progress"),
 ]
 FEATURED = "51.71"  # Kota Denpasar: the agency whose accounts the demo prints per role
+# How far the external assessment of each submitted agency has come in the 2025 round.
+EXTERNAL_STATE = {
+    "bps": "dokumen",
+    "35": "interviu",
+    "35.10": "visitasi",
+    "kemenpanrb": "reviewed",
+    "35.78": "reviewed",
+}
 
 
 @dataclass
@@ -147,11 +163,13 @@ def build_demo() -> DemoAccounts:
     round_2025 = Round.objects.create(year=2025, name="Evaluasi SPBE 2025", framework_id=FRAMEWORK)
     StageWindow.objects.bulk_create(
         [
-            _window(round_2025, "mandiri", timedelta(days=-30), timedelta(days=21)),
-            _window(round_2025, "dokumen", timedelta(days=22), timedelta(days=50)),
-            _window(round_2025, "interviu", timedelta(days=51), timedelta(days=70)),
-            _window(round_2025, "visitasi", timedelta(days=71), timedelta(days=80)),
-            _window(round_2025, "reviu", timedelta(days=81), timedelta(days=95)),
+            # The national schedule overlaps: early finishers are assessed while others still self-assess
+            # (their self-assessment window is extended per agency below).
+            _window(round_2025, "mandiri", timedelta(days=-60), timedelta(days=-10)),
+            _window(round_2025, "dokumen", timedelta(days=-9), timedelta(days=20)),
+            _window(round_2025, "interviu", timedelta(days=-6), timedelta(days=25)),
+            _window(round_2025, "visitasi", timedelta(days=-3), timedelta(days=30)),
+            _window(round_2025, "reviu", timedelta(days=-1), timedelta(days=35)),
         ]
     )
     GeneralQuestion.objects.bulk_create(
@@ -165,6 +183,7 @@ def build_demo() -> DemoAccounts:
     RoleAssignment.objects.create(user=admin, role=Role.NATIONAL_ADMIN)
     agencies = {a.code: a for a in Agency.objects.filter(code__in=[c for c, _ in DEMO_AGENCIES])}
     answers: list[Answer] = []
+    current_by_code: dict[str, Participation] = {}
     for code, stage in DEMO_AGENCIES:
         agency = agencies[code]
         capability = min(4.6, max(1.4, rng.gauss(2.9, 0.8)))
@@ -183,6 +202,8 @@ def build_demo() -> DemoAccounts:
             RoleAssignment.objects.create(user=respondent, role=Role.RESPONDENT, agency=agency, unit=unit)
 
         activity = ActivityType.EVALUASI if rng.random() < 0.5 else ActivityType.PEMANTAUAN
+        if EXTERNAL_STATE.get(code) in ("interviu", "visitasi", "reviewed"):
+            activity = ActivityType.EVALUASI
         previous = Participation.objects.create(
             round=round_2024,
             agency=agency,
@@ -215,7 +236,17 @@ def build_demo() -> DemoAccounts:
                 )
             )
 
-        current = Participation.objects.create(round=round_2025, agency=agency, activity=activity)
+        current = Participation.objects.create(
+            round=round_2025, agency=agency, activity=activity, with_visit=EXTERNAL_STATE.get(code) == "visitasi"
+        )
+        current_by_code[code] = current
+        if stage != "submitted":
+            WindowExtension.objects.create(
+                participation=current,
+                stage="mandiri",
+                closes=timezone.now() + timedelta(days=21),
+                reason="Perpanjangan jadwal Penilaian Mandiri (demo).",
+            )
         for n in range(1, 48):
             assignment = IndicatorAssignment.objects.create(
                 participation=current, indicator=n, owner=units[OWNER_2020[n]]
@@ -275,27 +306,35 @@ def build_demo() -> DemoAccounts:
             current.submitted_at = timezone.now() - timedelta(days=rng.randint(1, 10))
         current.save()
     Answer.objects.bulk_create(answers, batch_size=2000)
+    build_external_demo(round_2024, round_2025, current_by_code, EXTERNAL_STATE, password, rng)
     return DemoAccounts(accounts_for(FEATURED))
 
 
 def accounts_for(code: str) -> list[tuple[str, str, str]]:
-    """The demo accounts to print: the national admin and one account per role of the featured agency."""
-    rows: list[tuple[str, str, str]] = [
-        (a.user.username, str(Role(a.role).label), "—")
-        for a in RoleAssignment.objects.filter(agency__isnull=True).select_related("user").order_by("user__username")
-    ]
-    seen_roles: set[str] = set()
+    """The demo accounts to print: national roles (assessors with their agencies) and one per role of the
+    featured agency (its Kominfo and Hukum respondents for the units)."""
+    from indeks.rounds.models import AssessorAssignment
+
+    assessed: dict[int, list[str]] = {}
+    for user_id, name in (
+        AssessorAssignment.objects.filter(round__year=2025)
+        .values_list("assessor_id", "agency__name")
+        .order_by("agency__name")
+    ):
+        assessed.setdefault(user_id, []).append(name)
+    rows: list[tuple[str, str, str]] = []
+    for a in RoleAssignment.objects.filter(agency__isnull=True).select_related("user").order_by("user__username"):
+        agencies = assessed.get(a.user_id, [])
+        where = f"{len(agencies)} instansi: {', '.join(agencies[:2])}…" if agencies else "—"
+        rows.append((a.user.username, str(Role(a.role).label), where))
     for a in (
         RoleAssignment.objects.filter(agency__code=code)
         .select_related("user", "agency", "unit")
         .order_by("role", "user__username")
     ):
-        if a.role == Role.RESPONDENT and a.unit is not None:
-            if len([r for r in seen_roles if r.startswith("respondent")]) >= 2:
-                continue
-            seen_roles.add(f"respondent-{a.unit_id}")
-            rows.append((a.user.username, f"{Role(a.role).label} — {a.unit.name}", a.agency.name))
-        elif a.role not in seen_roles:
-            seen_roles.add(a.role)
+        if a.role == Role.RESPONDENT:
+            if a.user.username.rsplit("-", 1)[-1] in ("kominfo", "hukum") and a.unit is not None:
+                rows.append((a.user.username, f"{Role(a.role).label} — {a.unit.name}", a.agency.name))
+        else:
             rows.append((a.user.username, str(Role(a.role).label), a.agency.name))
     return rows

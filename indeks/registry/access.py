@@ -95,6 +95,11 @@ class Actor:
     def is_national_admin(self) -> bool:
         return Role.NATIONAL_ADMIN in self.national
 
+    @property
+    def is_reviewer(self) -> bool:
+        """A member of the review team (Tim Reviu)."""
+        return Role.REVIEWER in self.national
+
     def agency_ids(self) -> set[int]:
         """Agencies where the actor holds an agency role."""
         return set(self.agency_roles)

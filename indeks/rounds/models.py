@@ -130,7 +130,9 @@ class AssessorAssignment(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assessor_assignments")
     agency = models.ForeignKey("registry.Agency", on_delete=models.CASCADE, related_name="assessor_assignments")
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessor_assignments")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assessor_assignments"
+    )
     assigned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,7 +146,9 @@ class AssessorAssignment(models.Model):
 class ConflictOfInterest(models.Model):
     """An assessor's declared conflict of interest with an agency: never assigned to it."""
 
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts_of_interest")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts_of_interest"
+    )
     agency = models.ForeignKey("registry.Agency", on_delete=models.CASCADE, related_name="conflicts_of_interest")
     note = models.TextField(_("note"), blank=True)
     declared_at = models.DateTimeField(auto_now_add=True)
