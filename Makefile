@@ -44,11 +44,14 @@ demo: install
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) load_demo
 	@echo "\nIndeks runs at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(MANAGE) db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver --insecure --noreload 127.0.0.1:8000
 
 bench: install
 	$(BIN)/python -m bench.engine_bench
 	$(BIN)/python -m bench.planner_bench
+	@echo "Load and evidence benchmarks need PostgreSQL: bench/load/run.sh, python -m bench.evidence_bench"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis var

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves the OpenAPI page's assets locally (no CDN)
+    "django_tasks",
+    "django_tasks_db",
     "indeks.web",
     "indeks.audit",
     "indeks.registry",
@@ -124,6 +126,14 @@ else:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+# Background jobs (text extraction of evidence): django-tasks with its database back-end; `manage.py db_worker`
+# runs them (make demo starts one). INDEKS_TASKS=immediate runs them inside the request instead.
+if os.environ.get("INDEKS_TASKS", "database") == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+INDEKS_EVIDENCE_MAX_BYTES = int(os.environ.get("INDEKS_EVIDENCE_MAX_BYTES", str(100 * 1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "indeks@localhost")

@@ -114,7 +114,13 @@ class PreviousYear:
 
 
 def previous_year(participation: Participation) -> PreviousYear | None:
-    """Last year's result of the same agency under the same framework, for the gap on the dashboard."""
+    """Last year's result of the same agency under the same framework, for the gap on the dashboard.
+
+    The published result when that round is published; before publication only the agency's own
+    self-assessment levels of that round (never assessors' or reviewers' unpublished levels).
+    """
+    from indeks.results.selectors import published_result
+
     previous = (
         Participation.objects.filter(
             agency_id=participation.agency_id,
@@ -127,11 +133,18 @@ def previous_year(participation: Participation) -> PreviousYear | None:
     )
     if previous is None:
         return None
-    levels = final_levels(previous)
+    published = published_result(previous)
+    if published is not None:
+        levels = {int(n): lv for n, lv in published[1].levels.items()}
+    else:
+        levels = dict(
+            Answer.objects.filter(participation=previous, stage=MANDIRI, level__isnull=False).values_list(
+                "indicator", "level"
+            )
+        )
     if not levels:
         return None
-    framework = previous.round.framework
-    result = compute(framework, levels, allow_missing=True)
+    result = compute(previous.round.framework, levels, allow_missing=True)
     return PreviousYear(previous, result, not result.filled_in)
 
 

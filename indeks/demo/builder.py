@@ -30,6 +30,7 @@ from indeks.core.framework import Framework
 from indeks.core.loader import load_framework
 from indeks.demo.external import build_external_demo
 from indeks.demo.units import CENTRAL_UNITS, CONTRIBUTORS_2020, GENERAL_QUESTIONS, OWNER_2020, REGION_UNITS
+from indeks.evidence.demo import build_demo_evidence
 from indeks.registry.models import Agency, AgencyKind, Role, RoleAssignment, Unit
 from indeks.registry.services import import_registry
 from indeks.rounds.models import (
@@ -307,6 +308,7 @@ def build_demo() -> DemoAccounts:
         current.save()
     Answer.objects.bulk_create(answers, batch_size=2000)
     build_external_demo(round_2024, round_2025, current_by_code, EXTERNAL_STATE, password, rng)
+    build_demo_evidence(Participation.objects.filter(round=round_2025))
     return DemoAccounts(accounts_for(FEATURED))
 
 

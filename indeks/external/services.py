@@ -120,12 +120,16 @@ def balance_plan(
     """Spread agencies over assessors as evenly as possible, never onto a declared conflict (deterministic).
 
     Each agency goes to the assessor with the fewest agencies so far among those without a conflict (ties by
-    id). Raises ActionRefused when an agency has no assessor without a conflict.
+    id). Conflicts can make that greedy choice uneven, so agencies are then moved along chains of assessors
+    (each agency to another assessor free of conflict with it) from a heavier assessor to one at least two
+    agencies lighter, until no such chain exists: then no plan has a smaller spread (max - min).
+    Raises ActionRefused when an agency has no assessor without a conflict.
     """
     load: Counter[int] = Counter(current or {})
     for a in assessors:
         load.setdefault(a, 0)
-    pairs = []
+    chosen_for: dict[int, int] = {}
+    free_for: dict[int, list[int]] = {}
     for agency in agencies:
         free = [a for a in sorted(assessors) if (a, agency) not in conflicts]
         if not free:
@@ -134,8 +138,48 @@ def balance_plan(
             )
         chosen = min(free, key=lambda a: (load[a], a))
         load[chosen] += 1
-        pairs.append((chosen, agency))
-    return pairs
+        chosen_for[agency] = chosen
+        free_for[agency] = free
+    while _move_along_a_chain(load, chosen_for, free_for):
+        pass
+    return [(chosen_for[agency], agency) for agency in agencies]
+
+
+def _move_along_a_chain(load: Counter[int], chosen_for: dict[int, int], free_for: dict[int, list[int]]) -> bool:
+    """Move agencies one step along a chain from a heavy assessor to one two lighter (True when one was moved).
+
+    Each move lowers the sum of squared loads, so repeating it ends; when no chain is left the spread is minimal.
+    """
+    held: dict[int, list[int]] = {}
+    for agency, assessor in chosen_for.items():
+        held.setdefault(assessor, []).append(agency)
+    lowest = min(load.values())
+    for start in sorted(held, key=lambda a: (-load[a], a)):
+        if load[start] < lowest + 2:
+            break
+        came_from: dict[int, tuple[int, int] | None] = {start: None}
+        frontier = [start]
+        while frontier:
+            following = []
+            for assessor in frontier:
+                for agency in held.get(assessor, []):
+                    for other in free_for[agency]:
+                        if other in came_from:
+                            continue
+                        came_from[other] = (assessor, agency)
+                        if load[other] <= load[start] - 2:
+                            step: tuple[int, int] | None = came_from[other]
+                            end = other
+                            while step is not None:
+                                previous, moved = step
+                                chosen_for[moved] = end
+                                end, step = previous, came_from[previous]
+                            load[start] -= 1
+                            load[other] += 1
+                            return True
+                        following.append(other)
+            frontier = following
+    return False
 
 
 @transaction.atomic
@@ -362,7 +406,7 @@ def save_aspect_note(
         "assessor.aspect_note",
         {"strengths": (old[0], note.strengths), "weaknesses": (old[1], note.weaknesses)},
         participation=participation,
-        field=f"aspect {aspect}",
+        note=f"aspect {aspect}",
     )
     return note
 

@@ -10,20 +10,23 @@ from fractions import Fraction
 from django.core.cache import cache
 
 from indeks.assessment.models import Answer
-from indeks.assessment.selectors import final_levels
-from indeks.core.engine import compute, compute_many
-from indeks.core.framework import Framework
+from indeks.core.engine import compute
 from indeks.core.stages import Stage, effective_levels
+from indeks.registry.access import Actor
 from indeks.rounds.models import Participation
 
 BASELINES = ("current", "previous")
 
 
-def baseline_levels(participation: Participation, baseline: str) -> tuple[dict[int, int], list[int]]:
-    """Starting levels: the current round's latest levels, or last round's result. Missing ones are minimum.
+def baseline_levels(participation: Participation, baseline: str, actor: Actor) -> tuple[dict[int, int], list[int]]:
+    """Starting levels, missing ones at the minimum; returns the levels and the indicators filled in.
 
-    Returns the levels and the indicators that were filled in with the minimum.
+    ``current``: this round's latest levels the actor may see (for the agency: its self-assessment and the
+    stages released to it). ``previous``: last round's published result, else that round's visible levels.
     """
+    from indeks.external.selectors import visible_stages
+    from indeks.results.selectors import published_result
+
     framework = participation.round.framework
     source = participation
     if baseline == "previous":
@@ -33,11 +36,24 @@ def baseline_levels(participation: Participation, baseline: str) -> tuple[dict[i
                 round__year__lt=participation.round.year,
                 round__framework_id=participation.round.framework_id,
             )
+            .select_related("round")
             .order_by("-round__year")
             .first()
         )
-        source = previous or participation
-    result = compute(framework, final_levels(source), allow_missing=True)
+        if previous is not None:
+            published = published_result(previous)
+            if published is not None:
+                levels = {int(n): lv for n, lv in published[1].levels.items()}
+                result = compute(framework, levels, allow_missing=True)
+                return dict(result.levels), list(result.filled_in)
+            source = previous
+    stages = set(visible_stages(actor, source))
+    by_stage: dict[Stage, dict[int, int]] = defaultdict(dict)
+    for indicator, stage, level in Answer.objects.filter(
+        participation=source, level__isnull=False, stage__in=stages
+    ).values_list("indicator", "stage", "level"):
+        by_stage[Stage(stage)][indicator] = level
+    result = compute(framework, effective_levels(by_stage), allow_missing=True)
     return dict(result.levels), list(result.filled_in)
 
 
@@ -49,38 +65,32 @@ class Peer:
 
 
 def peers(participation: Participation) -> list[Peer]:
-    """Agencies of the same type in the latest earlier round under this framework, best first (cached 10 min).
+    """Agencies of the same type in the newest published result of an earlier round under this framework, best
+    first. Only published numbers are used: an agency never sees another's unpublished data."""
+    from indeks.results.models import Snapshot, SnapshotResult
 
-    Their index is computed from the last level each stage set; it stands in for the published result until
-    finalised snapshots exist.
-    """
-    previous_round = (
-        Participation.objects.filter(
-            round__year__lt=participation.round.year, round__framework_id=participation.round.framework_id
+    snapshot = (
+        Snapshot.objects.filter(
+            published_at__isnull=False,
+            round__year__lt=participation.round.year,
+            round__framework_id=participation.round.framework_id,
         )
-        .order_by("-round__year")
-        .values_list("round_id", flat=True)
+        .order_by("-round__year", "-revision")
         .first()
     )
-    if previous_round is None:
+    if snapshot is None:
         return []
-    kind = participation.agency.kind
-    key = f"indeks:peers:{previous_round}:{kind}"
+    key = f"indeks:peers:{snapshot.pk}:{participation.agency.kind}"
     cached: list[Peer] | None = cache.get(key)
     if cached is not None:
         return cached
-    framework: Framework = participation.round.framework
-    names = {
-        p.pk: (p.agency_id, p.agency.name)
-        for p in Participation.objects.filter(round_id=previous_round, agency__kind=kind).select_related("agency")
-    }
-    levels = round_levels(names)
-    ids = [pid for pid in names if levels.get(pid)]
-    results = compute_many(framework, (levels[pid] for pid in ids), allow_missing=True)
-    found = sorted(
-        (Peer(names[pid][0], names[pid][1], r.index.exact) for pid, r in zip(ids, results, strict=True)),
-        key=lambda peer: (-peer.index, peer.name),
-    )
+    found = [
+        Peer(agency_id, name, Fraction(exact))
+        for agency_id, name, exact in SnapshotResult.objects.filter(
+            snapshot=snapshot, excluded=False, agency__kind=participation.agency.kind
+        ).values_list("agency_id", "agency__name", "index_exact")
+    ]
+    found.sort(key=lambda peer: (-peer.index, peer.name))
     cache.set(key, found, 600)
     return found
 

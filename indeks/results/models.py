@@ -57,3 +57,8 @@ class SnapshotResult(models.Model):
         if self.pk:
             raise ValueError("a snapshot result never changes")
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if Snapshot.objects.filter(pk=self.snapshot_id, published_at__isnull=False).exists():
+            raise ValueError("a published snapshot result never changes")
+        return super().delete(*args, **kwargs)

@@ -170,13 +170,35 @@ def test_simulator_moves_index_predicate_and_rank(world: World) -> None:
         opens=timezone.now() - timedelta(days=400),
         closes=timezone.now() - timedelta(days=300),
     )
+    participations = {}
     for agency, level in ((world.a.agency, 2), (world.b.agency, 3)):
         p = Participation.objects.create(round=previous, agency=agency, activity=ActivityType.PEMANTAUAN)
+        participations[agency.pk] = (p, level)
         Answer.objects.bulk_create(
             Answer(participation=p, indicator=n, stage="dokumen", level=level) for n in range(1, 48)
         )
     client = world.a.client("operator")
     url = reverse("planning:simulator", args=(world.a.participation.pk,))
+    # Before publication nobody's earlier result is used: no rank (an agency never sees unpublished data).
+    assert client.get(url).context["rank_after"] is None
+    from indeks.results.models import Snapshot, SnapshotResult
+
+    snapshot = Snapshot.objects.create(
+        round=previous, revision=1, finalised_by=world.admin, published_at=timezone.now(), published_by=world.admin
+    )
+    for agency_id, (p, level) in participations.items():
+        SnapshotResult.objects.create(
+            snapshot=snapshot,
+            participation=p,
+            agency_id=agency_id,
+            levels={str(n): level for n in range(1, 48)},
+            index_exact=f"{level}.00",
+            index_value=level,
+            predicate="Baik",
+        )
+    from django.core.cache import cache
+
+    cache.clear()
     start = client.get(url)
     assert start.context["rank_after"] == (2, 2)  # Bandung had 3.00 last year
     changed = {f"level-{n}": "4" for n in range(1, 48)}

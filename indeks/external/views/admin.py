@@ -8,7 +8,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,19 @@ def _rows(upload: object) -> list[tuple[int, str, str]]:
     reader = csv.reader(io.StringIO(text))
     rows = [r for r in reader]
     start = 1 if rows and [c.strip().lower() for c in rows[0]][:2] == ["assessor", "agency"] else 0
-    return [(k + 1, r[0].strip(), r[1].strip()) for k, r in enumerate(rows) if k >= start and len(r) >= 2]
+    # A line with a missing column is a bad line (refused with the others), never silently skipped.
+    return [
+        (k + 1, r[0].strip(), (r[1] if len(r) > 1 else "").strip())
+        for k, r in enumerate(rows)
+        if k >= start and any(c.strip() for c in r)
+    ]
+
+
+def _id(value: str | None) -> int:
+    """A posted primary key; anything but digits is a 404 (never a server error)."""
+    if not value or not value.isdigit():
+        raise Http404
+    return int(value)
 
 
 @login_required
@@ -50,14 +62,16 @@ def assessors(request: HttpRequest, round_id: int) -> HttpResponse:
                 count = services.balance(actor, round_)
                 messages.success(request, _("%(n)s agencies assigned evenly.") % {"n": count})
             elif action == "visit":
-                participation = get_object_or_404(Participation, round=round_, pk=request.POST.get("participation"))
+                participation = get_object_or_404(
+                    Participation, round=round_, pk=_id(request.POST.get("participation"))
+                )
                 services.set_visit(actor, participation, request.POST.get("with_visit") == "1")
                 messages.success(request, _("Site visit decision saved."))
             elif action == "release":
                 stage = request.POST.get("stage", "")
                 scope = Participation.objects.filter(round=round_)
                 if request.POST.get("participation"):
-                    scope = scope.filter(pk=request.POST["participation"])
+                    scope = scope.filter(pk=_id(request.POST["participation"]))
                 count = services.release(actor, list(scope.select_related("agency")), stage)
                 messages.success(
                     request,
@@ -107,7 +121,7 @@ def finalisation(request: HttpRequest, round_id: int) -> HttpResponse:
                 snapshot = results.finalise(actor, round_, excluded=excluded, note=request.POST.get("note", ""))
                 messages.success(request, _("Revision %(n)s finalised.") % {"n": snapshot.revision})
             elif request.POST.get("action") == "publish":
-                snapshot = get_object_or_404(Snapshot, round=round_, pk=request.POST.get("snapshot"))
+                snapshot = get_object_or_404(Snapshot, round=round_, pk=_id(request.POST.get("snapshot")))
                 results.publish(actor, snapshot)
                 messages.success(request, _("Revision %(n)s published.") % {"n": snapshot.revision})
         except ActionRefused as error:

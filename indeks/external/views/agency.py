@@ -24,7 +24,8 @@ from indeks.rounds.models import Participation, StageChoice
 @participation_view
 def agency_clarifications(request: HttpRequest, actor: Actor, participation: Participation) -> HttpResponse:
     if request.method == "POST":
-        item = Clarification.objects.filter(participation=participation, pk=request.POST.get("clarification")).first()
+        raw = request.POST.get("clarification", "")
+        item = Clarification.objects.filter(participation=participation, pk=int(raw)).first() if raw.isdigit() else None
         if item is None:
             raise Http404
         try:

@@ -56,7 +56,7 @@ def planner(request: HttpRequest, actor: Actor, participation: Participation) ->
         "can_save": actor.can(Action.SAVE_PLAN, participation.agency_id),
     }
     if data is not None and form.is_valid():
-        levels, filled = baseline_levels(participation, form.cleaned_data["baseline"])
+        levels, filled = baseline_levels(participation, form.cleaned_data["baseline"], actor)
         try:
             cost_model, per_indicator = _costs(form, framework)
             result = plan(
@@ -123,7 +123,7 @@ def save(request: HttpRequest, actor: Actor, participation: Participation) -> Ht
         max_step = int(post["max_step"]) if post.get("max_step") else None
         locked = [int(n) for n in post.get("locked", "").split(",") if n]
         costs = {int(n): parse_exact(c) for n, c in json.loads(post.get("costs_json") or "{}").items()}
-        levels, _filled = baseline_levels(participation, baseline)
+        levels, _filled = baseline_levels(participation, baseline, actor)
         result = plan(framework, levels, target, costs=CostModel(per_indicator=costs), max_step=max_step, locked=locked)
         saved = services.save_plan(
             actor,
@@ -156,7 +156,7 @@ def simulator(request: HttpRequest, actor: Actor, participation: Participation) 
     baseline = request.GET.get("baseline", "current")
     if baseline not in BASELINES:
         baseline = "current"
-    start, _filled = baseline_levels(participation, baseline)
+    start, _filled = baseline_levels(participation, baseline, actor)
     levels = dict(start)
     if request.method == "POST":
         for indicator in framework.indicators:

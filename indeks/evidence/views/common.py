@@ -1,0 +1,46 @@
+"""Helpers shared by the evidence views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from indeks.errors import ActionRefused
+from indeks.web.context import actor_of
+
+View = Callable[..., HttpResponse]
+
+
+def evidence_view(view: View) -> View:
+    """Sign-in required; passes the request's actor."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, actor_of(request), *args, **kwargs)
+
+    return wrapper
+
+
+def refuse(request: HttpRequest, error: ActionRefused) -> None:
+    messages.error(request, error.message)
+    for problem in error.problems:
+        messages.warning(request, problem)
+
+
+def too_large(request: HttpRequest) -> ActionRefused | None:
+    """The refusal for a file the size-limit handler stopped receiving, if any."""
+    from indeks.evidence.storage import too_large as message
+
+    request.FILES  # noqa: B018 (parse the body first: the size-limit handler runs while it is parsed)
+    name = getattr(request, "evidence_too_large", None)
+    return ActionRefused(message(name)) if name else None
+
+
+def uploaded_files(request: HttpRequest, field: str) -> list[Any]:
+    return [f for f in request.FILES.getlist(field) if f is not None]
