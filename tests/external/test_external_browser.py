@@ -8,15 +8,13 @@ Same approach as tests/platform/test_browser.py: pytest-django's ``live_server``
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import translation
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from indeks.assessment.models import Answer
 from indeks.external import services
@@ -26,55 +24,15 @@ from indeks.results.models import Snapshot, SnapshotResult
 from tests.external.conftest import ExternalWorld, engine_result, external_level, make_external
 from tests.platform.conftest import PASSWORD, World, _user, make_agency, open_round
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 15_000
-
-if not os.path.exists(CHROMIUM) and os.environ.get("CI") != "true":
-    pytest.skip(
-        f"browser tests need Chromium at {CHROMIUM} (run scripts/system-deps.sh as root); in CI this fails instead",
-        allow_module_level=True,
-    )
-
+# Chromium, its launch and the module skip rule are shared with the platform's browser test.
+from tests.platform.test_browser import TIMEOUT_MS, _, browser, screenshots  # noqa: F401 (pytest fixtures)
 
 pytestmark = pytest.mark.browser
-
-
-def _(message: str) -> str:
-    """A UI string as the Indonesian pages show it (the default language)."""
-    with translation.override("id"):
-        return translation.gettext(message)
 
 
 def _indonesian(value: Decimal) -> str:
     assert value == value.quantize(Decimal("0.01"))
     return f"{value:.2f}".replace(".", ",")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: CI installs it with scripts/system-deps.sh (make install)")
-    # Playwright's sync API keeps an event loop on this thread; the test's own ORM calls between page steps are
-    # plain synchronous code, so Django's async-safety guard is lifted for this module only.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -90,17 +48,10 @@ def live_world(transactional_db: None, settings: Any, tmp_path: Path) -> Externa
     return make_external(World(round_, a, b, admin))
 
 
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("INDEKS_BROWSER_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 class Site:
     """The live server seen from Chromium: one browser context (cookies) per signed-in person."""
 
-    def __init__(self, browser: Browser, base_url: str) -> None:
+    def __init__(self, browser: Browser, base_url: str) -> None:  # noqa: F811 (a parameter, not the fixture)
         self.browser = browser
         self.base = base_url.rstrip("/")
         self.errors: list[str] = []
@@ -128,7 +79,7 @@ class Site:
 
 
 @pytest.fixture
-def site(live_server: Any, live_world: ExternalWorld, browser: Browser) -> Iterator[Site]:
+def site(live_server: Any, live_world: ExternalWorld, browser: Browser) -> Iterator[Site]:  # noqa: F811
     opened = Site(browser, live_server.url)
     yield opened
     opened.close()
@@ -145,7 +96,9 @@ def _stage_answer(w: ExternalWorld, stage: str, number: int) -> Answer:
 
 
 def test_external_assessment_from_document_review_to_the_published_index(
-    site: Site, live_world: ExternalWorld, screenshots: Path
+    site: Site,
+    live_world: ExternalWorld,
+    screenshots: Path,  # noqa: F811 (the fixture imported above)
 ) -> None:
     w = live_world
     a = w.a.participation
