@@ -47,10 +47,21 @@ def levels_by_stage(participation: Participation) -> dict[str, dict[int, Answer]
 
 
 def visible_stages(actor: Actor, participation: Participation) -> list[str]:
-    """The stages whose levels the actor may see: all for assessors, reviewers and the national admin; for the
-    agency, its self-assessment and the stages released to it."""
+    """The stages whose levels the actor may see.
+
+    The national admin and the review team see every stage. Assessors see the assessment stages; the agency sees
+    its self-assessment and the stages released to it. The review team's decisions (reviu) stay with the national
+    side until the round's result is published.
+    """
+    from indeks.results.models import Snapshot
+
     applicable = [s.value for s in STAGE_ORDER if s == Stage.MANDIRI or stage_applies(participation, s.value)]
-    if actor.assesses(participation.agency_id, participation.round_id) or actor.is_national_admin or actor.is_reviewer:
+    if actor.is_national_admin or actor.is_reviewer:
+        return applicable
+    published = Snapshot.objects.filter(round_id=participation.round_id, published_at__isnull=False).exists()
+    if not published:
+        applicable = [s for s in applicable if s != StageChoice.REVIU]
+    if actor.assesses(participation.agency_id, participation.round_id):
         return applicable
     if not actor.can(Action.VIEW_AGENCY, participation.agency_id):
         return []

@@ -29,7 +29,15 @@ def test_upload_link_and_see_the_evidence(
     tmp_path: Path,
 ) -> None:
     first = tmp_path / "perwal-arsitektur.pdf"
-    first.write_bytes(samples.text_pdf(["Peraturan Arsitektur SPBE", "Pasal 3 domain arsitektur"]))
+    first.write_bytes(
+        samples.text_pdf(
+            [
+                "Peraturan Arsitektur SPBE",
+                "Pasal 3 domain arsitektur",
+                "Lampiran: interoperabilitas data dan layanan pusat data",
+            ]
+        )
+    )
     second = tmp_path / "layar.png"
     second.write_bytes(samples.PNG)
     page = site.login("coordinator-51.71")
@@ -54,4 +62,20 @@ def test_upload_link_and_see_the_evidence(
 
     page.goto(f"{site.base}/evidence/agency/{live_world.a.agency.pk}/search/?q=domain")
     expect(page.locator(".search-hit mark")).to_have_text("domain")
+
+    # The path: extraction finished on the document page, a link made from a suggestion, and the word
+    # that stands only on page 3 found by the search with its page number.
+    document = Document.objects.get(title__icontains="perwal-arsitektur")
+    page.goto(f"{site.base}/evidence/document/{document.pk}/")
+    expect(page.locator("table").first).to_contain_text(_("Text extracted"))
+    suggestion = page.locator("form", has=page.get_by_role("button", name=_("Link to this indicator"))).first
+    suggested = int(suggestion.get_attribute("action").rstrip("/").split("/")[-2])
+    suggestion.locator("input[name=locator]").fill("Lampiran, hal. 3")
+    suggestion.get_by_role("button", name=_("Link to this indicator")).click()
+    expect(page.locator(".messages li.success")).to_be_visible()
+    assert EvidenceLink.objects.filter(indicator=suggested, locator="Lampiran, hal. 3").exists()
+    page.goto(f"{site.base}/evidence/agency/{live_world.a.agency.pk}/search/?q=interoperabilitas")
+    hit = page.locator(".search-hit").first
+    expect(hit).to_contain_text(f"{_('page')} 3")
+    expect(hit.locator("mark")).to_have_text("interoperabilitas")
     assert site.errors == []

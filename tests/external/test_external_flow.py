@@ -278,7 +278,9 @@ def test_monitoring_agency_resolves_over_document_and_review_only(external_world
     b = w.b.participation
     dokumen = score_document_review(b)
     services.review(w.act(w.reviewer), b, 9, valid=False, reason="Bukti kedaluwarsa", level=1)
-    stages = visible_stages(w.act(w.assessor2), b)
+    # The review team's decisions stay on the national side until publication: not even the assessor sees them.
+    assert visible_stages(w.act(w.assessor2), b) == ["mandiri", "dokumen"]
+    stages = visible_stages(w.act(w.reviewer), b)
     assert stages == ["mandiri", "dokumen", "reviu"]
     indices = stage_indices(b, stages, levels_by_stage(b))
     assert indices[-1].result.index.exact == engine_result(b).index.exact
