@@ -98,7 +98,9 @@ LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["indeks.formats"]
 USE_I18N = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every integer in a template (ids in form values, years) would print as 2.258. Counts that
+# should be grouped use the humanize filter intcomma.
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 

@@ -13,7 +13,6 @@ from indeks.assessment.models import Answer, AnswerStatus, GeneralAnswer, Genera
 from indeks.audit.models import AuditEntry
 from indeks.core.engine import IndexResult, compute
 from indeks.core.schema import Indicator
-from indeks.core.stages import Stage, effective_levels
 from indeks.registry.access import Action, Actor
 from indeks.registry.models import Unit
 from indeks.rounds.models import Participation, StageChoice, WindowExtension
@@ -94,16 +93,6 @@ def live_result(participation: Participation, rows: list[IndicatorRow] | None = 
     rows = rows if rows is not None else indicator_rows(participation)
     levels = {r.indicator.number: r.answer.level for r in rows if r.answer and r.answer.level is not None}
     return compute(participation.round.framework, levels, allow_missing=True)
-
-
-def final_levels(participation: Participation) -> dict[int, int]:
-    """The agency's result levels: per indicator, the last stage that set one (core stage resolution)."""
-    by_stage: dict[Stage, dict[int, int]] = defaultdict(dict)
-    for indicator, stage, level in Answer.objects.filter(participation=participation, level__isnull=False).values_list(
-        "indicator", "stage", "level"
-    ):
-        by_stage[Stage(stage)][indicator] = level
-    return effective_levels(by_stage)
 
 
 @dataclass

@@ -313,25 +313,30 @@ def prefill_from_previous(actor: Actor, participation: Participation) -> int:
             % {"old": previous.round.framework_id}
         )
     taken = set(Answer.objects.filter(participation=participation, stage=MANDIRI).values_list("indicator", flat=True))
-    # The last stage that set a level is the agency's result of that round (carry-forward, review wins).
-    latest: dict[int, Answer] = {}
-    order = {s: k for k, s in enumerate(StageChoice.values)}
-    for answer in Answer.objects.filter(participation=previous, level__isnull=False):
-        if answer.indicator not in latest or order[answer.stage] > order[latest[answer.indicator].stage]:
-            latest[answer.indicator] = answer
+    # The agency starts from what it may see of that round: the published final level when the round is
+    # published, else its own self-assessment level; the explanation is always its own.
+    from indeks.results.selectors import published_result
+
+    own = {a.indicator: a for a in Answer.objects.filter(participation=previous, stage=MANDIRI)}
+    published = published_result(previous)
+    levels = (
+        {int(n): lv for n, lv in published[1].levels.items()}
+        if published is not None
+        else {n: a.level for n, a in own.items() if a.level is not None}
+    )
     created = [
         Answer(
             participation=participation,
             indicator=n,
             stage=MANDIRI,
-            level=a.level,
-            fakta=a.fakta,
-            analisis=a.analisis,
+            level=level,
+            fakta=own[n].fakta if n in own else "",
+            analisis=own[n].analisis if n in own else "",
             justifikasi="",
             needs_recheck=True,
             updated_by=actor.user,
         )
-        for n, a in sorted(latest.items())
+        for n, level in sorted(levels.items())
         if n not in taken
     ]
     Answer.objects.bulk_create(created)

@@ -38,3 +38,12 @@ def test_return_note_stays_visible_until_resubmitted(world: World) -> None:
     services.submit_answer(unit, p, 12)
     page = world.a.client("respondent_kominfo").get(reverse("assessment:indicator", args=(p.pk, 12)))
     assert 'data-testid="return-note"' not in page.content.decode()
+
+
+def test_large_ids_are_not_localized_in_forms(world: World) -> None:
+    """Ids above 999 must reach forms as plain digits (never 12.345 in Indonesian)."""
+    from indeks.assessment.models import GeneralQuestion
+
+    GeneralQuestion.objects.create(pk=12345, round=world.round, number=1, text="Pertanyaan umum")
+    page = world.a.client("coordinator").get(reverse("assessment:general", args=(world.a.participation.pk,)))
+    assert 'name="question" value="12345"' in page.content.decode()

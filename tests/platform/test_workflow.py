@@ -534,7 +534,7 @@ def test_assign_indicator_saves_and_audits(world: World) -> None:
 # --- starting from last year ------------------------------------------------------------------------------------------
 
 
-def test_prefill_takes_the_last_stage_level_and_marks_to_recheck(world: World) -> None:
+def test_prefill_takes_what_the_agency_may_see_and_marks_to_recheck(world: World) -> None:
     previous = previous_participation(world.a)
     add_answer(previous, 1, level=2, fakta="Fakta mandiri", stage="mandiri")
     add_answer(previous, 1, level=4, fakta="Fakta dokumen", analisis="Analisis dokumen", stage="dokumen")
@@ -549,7 +549,8 @@ def test_prefill_takes_the_last_stage_level_and_marks_to_recheck(world: World) -
 
     assert count == 3
     copied = {a.indicator: a for a in Answer.objects.filter(participation=world.a.participation, stage="mandiri")}
-    assert (copied[1].level, copied[1].fakta, copied[1].analisis) == (4, "Fakta dokumen", "Analisis dokumen")
+    # Last round is not published: its own self-assessment, never the assessors' unpublished level.
+    assert (copied[1].level, copied[1].fakta) == (2, "Fakta mandiri")
     assert copied[2].level == 3
     assert copied[3].level == 2
     assert all(copied[n].needs_recheck for n in (1, 2, 3))
@@ -567,7 +568,7 @@ def test_prefill_takes_the_last_stage_level_and_marks_to_recheck(world: World) -
     # confirm_recheck clears the mark and audits
     confirmed = services.confirm_recheck(world.a.actor("respondent_hukum"), world.a.participation, 1)
     assert confirmed.needs_recheck is False
-    assert confirmed.level == 4
+    assert confirmed.level == 2
     entry = AuditEntry.objects.get(action="answer.recheck", indicator=1)
     assert (entry.field, entry.old, entry.new, entry.actor) == (
         "needs_recheck",
@@ -962,3 +963,30 @@ def test_saving_without_justifikasi_keeps_it(world: World) -> None:
     first.refresh_from_db()
     assert first.justifikasi == "dipertahankan"
     assert first.level == 4
+
+
+def test_prefill_uses_the_published_result_once_published(world: World) -> None:
+    from indeks.results.models import Snapshot, SnapshotResult
+
+    previous = previous_participation(world.a)
+    add_answer(previous, 1, level=2, fakta="Fakta mandiri", stage="mandiri")
+    add_answer(previous, 1, level=4, fakta="Fakta dokumen", stage="dokumen")
+    snapshot = Snapshot.objects.create(
+        round=previous.round,
+        revision=1,
+        finalised_by=world.admin,
+        published_at=timezone.now(),
+        published_by=world.admin,
+    )
+    SnapshotResult.objects.create(
+        snapshot=snapshot,
+        participation=previous,
+        agency=previous.agency,
+        levels={"1": 4},
+        index_exact="1.039",
+        index_value="1.04",
+        predicate="Kurang",
+    )
+    services.prefill_from_previous(world.a.actor("coordinator"), world.a.participation)
+    copied = Answer.objects.get(participation=world.a.participation, stage="mandiri", indicator=1)
+    assert (copied.level, copied.fakta) == (4, "Fakta mandiri")  # the published level, the agency's own words
