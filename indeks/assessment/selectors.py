@@ -95,6 +95,14 @@ def live_result(participation: Participation, rows: list[IndicatorRow] | None = 
     return compute(participation.round.framework, levels, allow_missing=True)
 
 
+def previous_participation(participation: Participation, *, same_framework: bool = False) -> Participation | None:
+    """The agency's latest participation in an earlier round (under the same framework, when asked)."""
+    qs = Participation.objects.filter(agency_id=participation.agency_id, round__year__lt=participation.round.year)
+    if same_framework:
+        qs = qs.filter(round__framework_id=participation.round.framework_id)
+    return qs.select_related("round").order_by("-round__year").first()
+
+
 @dataclass
 class PreviousYear:
     participation: Participation
@@ -110,16 +118,7 @@ def previous_year(participation: Participation) -> PreviousYear | None:
     """
     from indeks.results.selectors import published_result
 
-    previous = (
-        Participation.objects.filter(
-            agency_id=participation.agency_id,
-            round__year__lt=participation.round.year,
-            round__framework_id=participation.round.framework_id,
-        )
-        .select_related("round")
-        .order_by("-round__year")
-        .first()
-    )
+    previous = previous_participation(participation, same_framework=True)
     if previous is None:
         return None
     published = published_result(previous)

@@ -22,6 +22,7 @@ from indeks.assessment.models import (
     SignedDocument,
     SignedDocumentKind,
 )
+from indeks.assessment.selectors import previous_participation
 from indeks.audit.services import record, record_changes
 from indeks.errors import ActionRefused, EditConflict
 from indeks.registry.access import Action, Actor
@@ -30,7 +31,6 @@ from indeks.rounds.models import Participation, ParticipationStatus, StageChoice
 from indeks.rounds.services import ensure_open
 
 MANDIRI = StageChoice.MANDIRI.value
-TEXT_FIELDS = ("fakta", "analisis", "justifikasi")
 SIGNED_TYPES = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 MAX_SIGNED_BYTES = 20 * 1024 * 1024
 
@@ -287,16 +287,6 @@ def assign_indicator(
         stage=MANDIRI,
     )
     return assignment
-
-
-def previous_participation(participation: Participation) -> Participation | None:
-    """The agency's latest participation in an earlier round."""
-    return (
-        Participation.objects.filter(agency_id=participation.agency_id, round__year__lt=participation.round.year)
-        .select_related("round")
-        .order_by("-round__year")
-        .first()
-    )
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Background work of the evidence context, on Django's task framework (the ``django-tasks`` backport).
 
 With ``TASKS`` set to the database backend (``django_tasks_db``), ``manage.py db_worker`` runs the extraction out of
-the request. Without a ``TASKS`` setting the backport runs tasks immediately, right after the upload commits.
+the request. With ``INDEKS_TASKS=immediate`` (settings.py) they run right after the upload commits, in the request.
 Whatever the backend, the version's ``extraction`` field shows the state (pending, running, done, failed...).
 """
 

@@ -10,6 +10,7 @@ from fractions import Fraction
 from django.core.cache import cache
 
 from indeks.assessment.models import Answer
+from indeks.assessment.selectors import previous_participation
 from indeks.core.engine import compute
 from indeks.core.stages import Stage, effective_levels
 from indeks.registry.access import Actor
@@ -30,16 +31,7 @@ def baseline_levels(participation: Participation, baseline: str, actor: Actor) -
     framework = participation.round.framework
     source = participation
     if baseline == "previous":
-        previous = (
-            Participation.objects.filter(
-                agency_id=participation.agency_id,
-                round__year__lt=participation.round.year,
-                round__framework_id=participation.round.framework_id,
-            )
-            .select_related("round")
-            .order_by("-round__year")
-            .first()
-        )
+        previous = previous_participation(participation, same_framework=True)
         if previous is not None:
             published = published_result(previous)
             if published is not None:

@@ -71,7 +71,6 @@ class Role(models.TextChoices):
 
 # Assessors belong to the national pool; which agencies they assess is assigned per round.
 NATIONAL_ROLES = frozenset({Role.NATIONAL_ADMIN, Role.REVIEWER, Role.ASSESSOR})
-AGENCY_ROLES = frozenset({Role.COORDINATOR, Role.OFFICIAL, Role.OPERATOR, Role.RESPONDENT, Role.LEADERSHIP})
 
 
 class RoleAssignment(models.Model):

@@ -84,3 +84,22 @@ def test_no_missing_migrations() -> None:
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_grant_role_is_audited_once() -> None:
+    from django.contrib.auth import get_user_model
+
+    from indeks.audit.models import AuditEntry
+    from indeks.registry.services import grant_role
+
+    import_registry()
+    agency = Agency.objects.get(code="51.71")
+    admin = get_user_model().objects.create(username="admin-x")
+    person = get_user_model().objects.create(username="koordinator-baru")
+    first = grant_role(admin, person, Role.COORDINATOR, agency)
+    again = grant_role(admin, person, Role.COORDINATOR, agency)
+    assert first.pk == again.pk
+    entries = AuditEntry.objects.filter(action="role.grant", agency=agency)
+    assert entries.count() == 1
+    assert entries.get().actor == admin
