@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from indeks.assessment.models import Answer, AnswerStatus, GeneralAnswer, GeneralQuestion, IndicatorAssignment
@@ -156,9 +156,24 @@ def progress(rows: list[IndicatorRow]) -> Progress:
     return Progress(len(rows), by_status, dict(sorted(by_unit.items())))
 
 
-def history(participation: Participation, indicator: int) -> QuerySet[AuditEntry]:
-    """The indicator's audit trail, newest first, with who did it."""
-    return AuditEntry.objects.filter(participation=participation, indicator=indicator).select_related("actor")
+# Audit actions of the agency's own side of a round. The external side's entries (assessor.*, review.*,
+# clarification.*, evidence.verify) reach the agency only through the external app, once a stage is released.
+AGENCY_SIDE_ACTIONS = ("answer.", "assignment.", "evidence.", "general.", "participation.", "signed.", "plan.")
+EXTERNAL_SIDE_EVIDENCE_ACTIONS = ("evidence.verify",)
+
+
+def history(actor: Actor, participation: Participation, indicator: int) -> QuerySet[AuditEntry]:
+    """The indicator's audit trail as the actor may see it, newest first, with who did it.
+
+    The national admin sees every entry; the agency's people see only their own side's (self-assessment) entries.
+    """
+    entries = AuditEntry.objects.filter(participation=participation, indicator=indicator).select_related("actor")
+    if actor.is_national_admin:
+        return entries
+    own_side = Q()
+    for prefix in AGENCY_SIDE_ACTIONS:
+        own_side |= Q(action__startswith=prefix)
+    return entries.filter(own_side, stage__in=["", MANDIRI]).exclude(action__in=EXTERNAL_SIDE_EVIDENCE_ACTIONS)
 
 
 def general_questions(participation: Participation) -> list[tuple[GeneralQuestion, GeneralAnswer | None]]:

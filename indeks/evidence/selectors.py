@@ -22,13 +22,20 @@ def get_agency(actor: Actor, pk: int) -> Agency:
 
 
 def get_participation(actor: Actor, pk: int) -> Participation:
-    """A participation whose evidence the actor may read (agency users, its assessors, the national admin)."""
+    """A participation whose evidence the actor may read: the agency's users, the national admin, and the assessors
+    of that very round once the agency has submitted."""
     participation = (
         Participation.objects.select_related("round", "agency").prefetch_related("round__windows").filter(pk=pk).first()
     )
-    if participation is None or not access.can_view(actor, participation.agency_id):
+    if participation is None or not access.can_view_participation(actor, participation):
         raise Http404
     return participation
+
+
+def _assessor_may_read(actor: Actor, agency_id: int, versions: QuerySet[DocumentVersion]) -> bool:
+    """An assessor outside the agency's current round reads only what is linked to a round they assess."""
+    rounds = access.submitted_rounds(actor, agency_id)
+    return bool(rounds) and versions.filter(links__participation__round_id__in=rounds).exists()
 
 
 def get_document(actor: Actor, pk: int) -> Document:
@@ -42,7 +49,10 @@ def get_version(actor: Actor, pk: int) -> DocumentVersion:
     version = DocumentVersion.objects.select_related("document__agency", "blob").filter(pk=pk).first()
     if version is None or version.document.deleted_at is not None:
         raise Http404
-    if not access.can_view(actor, version.document.agency_id):
+    agency_id = version.document.agency_id
+    if not access.can_view(actor, agency_id) and not _assessor_may_read(
+        actor, agency_id, DocumentVersion.objects.filter(pk=version.pk)
+    ):
         raise Http404
     return version
 
@@ -53,7 +63,7 @@ def get_link(actor: Actor, pk: int) -> EvidenceLink:
         .filter(pk=pk)
         .first()
     )
-    if found is None or not access.can_view(actor, found.participation.agency_id):
+    if found is None or not access.can_view_participation(actor, found.participation):
         raise Http404
     return found
 

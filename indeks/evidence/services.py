@@ -370,7 +370,7 @@ def unlink(actor: Actor, evidence_link: EvidenceLink) -> None:
 def verify_link(actor: Actor, evidence_link: EvidenceLink, status: str, note: str = "") -> EvidenceLink:
     """An assessor's verdict on one piece of evidence (diterima, ditolak, perlu revisi) with a note."""
     participation = evidence_link.participation
-    access.require(access.can_verify(actor, participation.agency_id, participation.round_id), EvidenceAction.VERIFY)
+    access.require(access.can_verify(actor, participation), EvidenceAction.VERIFY)
     if status not in Verification.values:
         raise ActionRefused(_("Choose a verification status."))
     note = note.strip()

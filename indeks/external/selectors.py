@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from indeks.assessment.models import Answer
 from indeks.core.engine import IndexResult, compute
@@ -15,7 +16,7 @@ from indeks.core.stages import STAGE_ORDER, Stage, resolve_agency
 from indeks.external.models import Clarification, ReviewDecision, StageRelease
 from indeks.external.services import EXTERNAL_STAGES, stage_applies
 from indeks.registry.access import Action, Actor
-from indeks.rounds.models import AssessorAssignment, Participation, StageChoice, WindowExtension
+from indeks.rounds.models import AssessorAssignment, Participation, ParticipationStatus, StageChoice, WindowExtension
 from indeks.rounds.services import effective_window
 
 
@@ -31,9 +32,11 @@ def get_assessed(actor: Actor, pk: int) -> Participation:
     )
     if participation is None:
         raise Http404
-    if not (
-        actor.assesses(participation.agency_id, participation.round_id) or actor.is_national_admin or actor.is_reviewer
-    ):
+    if actor.is_national_admin:
+        return participation
+    external = actor.assesses(participation.agency_id, participation.round_id) or actor.is_reviewer
+    # Nothing of an agency's self-assessment reaches the external side before it submits.
+    if not external or participation.status != ParticipationStatus.SUBMITTED:
         raise Http404
     return participation
 
@@ -49,24 +52,28 @@ def levels_by_stage(participation: Participation) -> dict[str, dict[int, Answer]
 def visible_stages(actor: Actor, participation: Participation) -> list[str]:
     """The stages whose levels the actor may see.
 
-    The national admin and the review team see every stage. Assessors see the assessment stages; the agency sees
-    its self-assessment and the stages released to it. The review team's decisions (reviu) stay with the national
+    The national admin sees every stage; the review team every stage and assessors the assessment stages, but only
+    once the agency has submitted (nothing before). The agency sees its self-assessment and the stages released to
+    it. The review team's decisions (reviu) stay with the national
     side until the round's result is published.
     """
     from indeks.results.models import Snapshot
 
     applicable = [s.value for s in STAGE_ORDER if s == Stage.MANDIRI or stage_applies(participation, s.value)]
-    if actor.is_national_admin or actor.is_reviewer:
+    if actor.is_national_admin:
         return applicable
+    if actor.is_reviewer:
+        return applicable if participation.status == ParticipationStatus.SUBMITTED else []
     published = Snapshot.objects.filter(round_id=participation.round_id, published_at__isnull=False).exists()
     if not published:
         applicable = [s for s in applicable if s != StageChoice.REVIU]
     if actor.assesses(participation.agency_id, participation.round_id):
-        return applicable
+        return applicable if participation.status == ParticipationStatus.SUBMITTED else []
     if not actor.can(Action.VIEW_AGENCY, participation.agency_id):
         return []
     released = set(StageRelease.objects.filter(participation=participation).values_list("stage", flat=True))
-    return [s for s in applicable if s == StageChoice.MANDIRI or s in released]
+    # Reviu is in ``applicable`` only once the round is published: then the agency sees the final decisions too.
+    return [s for s in applicable if s in (StageChoice.MANDIRI, StageChoice.REVIU) or s in released]
 
 
 @dataclass
@@ -132,7 +139,11 @@ def assessor_queue(actor: Actor) -> list[QueueRow]:
         p
         for p in Participation.objects.select_related("round", "agency")
         .prefetch_related("round__windows", "extensions")
-        .filter(round_id__in={r for r, _ in pairs}, agency_id__in={a for _, a in pairs})
+        .filter(
+            round_id__in={r for r, _ in pairs},
+            agency_id__in={a for _, a in pairs},
+            status=ParticipationStatus.SUBMITTED,
+        )
         if (p.round_id, p.agency_id) in pairs
     ]
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -170,3 +181,50 @@ def reviews(participation: Participation) -> dict[int, ReviewDecision]:
 def clarifications(participation: Participation, indicator: int | None = None) -> Any:
     qs = Clarification.objects.filter(participation=participation).select_related("asked_by", "answered_by")
     return qs.filter(indicator=indicator) if indicator is not None else qs
+
+
+# Audit actions of the external side, and who they are shown as to the agency (never the assessor's name).
+EXTERNAL_ROLE_OF_ACTION = {
+    "assessor.score": _("External assessor"),
+    "evidence.verify": _("External assessor"),
+    "clarification.ask": _("External assessor"),
+    "review.decide": _("Review team"),
+}
+
+
+@dataclass
+class HistoryRow:
+    at: datetime
+    who: str
+    action: str
+    field: str
+    old: str
+    new: str
+    note: str
+
+
+def released_history(actor: Actor, participation: Participation, indicator: int) -> list[HistoryRow]:
+    """The external side's audit entries of one indicator that the agency may see: those of released stages (the
+    review only once published), shown by role, not by name. Empty for the national admin, whose history page
+    already holds every entry."""
+    from indeks.audit.models import AuditEntry
+
+    if actor.is_national_admin:
+        return []
+    stages = [s for s in visible_stages(actor, participation) if s != StageChoice.MANDIRI]
+    if not stages:
+        return []
+    entries = AuditEntry.objects.filter(
+        participation=participation,
+        indicator=indicator,
+        stage__in=stages,
+        action__in=[a for a in EXTERNAL_ROLE_OF_ACTION if a != "evidence.verify"],
+    )
+    if StageChoice.DOKUMEN in stages:
+        entries = entries | AuditEntry.objects.filter(
+            participation=participation, indicator=indicator, action="evidence.verify"
+        )
+    return [
+        HistoryRow(e.at, str(EXTERNAL_ROLE_OF_ACTION[e.action]), e.action, e.field, e.old, e.new, e.note)
+        for e in entries.order_by("-at", "-id")[:100]
+    ]

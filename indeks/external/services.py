@@ -465,7 +465,7 @@ def review(
     decision = (
         ReviewDecision.objects.select_for_update().filter(participation=participation, indicator=indicator).first()
     )
-    old = (decision.valid, decision.corrected_level) if decision else (None, None)
+    old = _decision_words(decision)
     if decision is None:
         decision = ReviewDecision(participation=participation, indicator=indicator, decided_by=actor.user, valid=valid)
     decision.valid, decision.reason = valid, reason.strip()
@@ -493,12 +493,19 @@ def review(
         participation=participation,
         indicator=indicator,
         stage=StageChoice.REVIU,
-        field="level" if not valid else "valid",
+        field="decision",
         old=old,
-        new=(valid, decision.corrected_level),
+        new=_decision_words(decision),
         note=reason.strip(),
     )
     return decision
+
+
+def _decision_words(decision: ReviewDecision | None) -> str:
+    """A review decision as the audit trail keeps it: ``valid``, ``invalid:<level>`` or empty (none yet)."""
+    if decision is None:
+        return ""
+    return "valid" if decision.valid else f"invalid:{decision.corrected_level}"
 
 
 @transaction.atomic

@@ -542,7 +542,7 @@ def test_every_level_change_at_every_stage_is_audited_with_its_stage(external_wo
     services.review(w.act(w.reviewer), p, 2, valid=False, reason="Koreksi", level=1)
     services.review(w.act(w.reviewer), p, 2, valid=True, reason="", level=None)
     entries = list(
-        AuditEntry.objects.filter(participation=p, indicator=2, field__in=["level", "valid"])
+        AuditEntry.objects.filter(participation=p, indicator=2, field__in=["level", "decision"])
         .order_by("pk")
         .values_list("stage", "field", "old", "new", "actor__username")
     )
@@ -551,8 +551,8 @@ def test_every_level_change_at_every_stage_is_audited_with_its_stage(external_wo
         ("dokumen", "level", "3", "4", "assessor1"),
         ("interviu", "level", "", "2", "assessor1"),
         ("visitasi", "level", "", "5", "assessor1"),
-        ("reviu", "level", "(None, None)", "(False, 1)", "reviewer"),
-        ("reviu", "valid", "(False, 1)", "(True, None)", "reviewer"),
+        ("reviu", "decision", "", "invalid:1", "reviewer"),
+        ("reviu", "decision", "invalid:1", "valid", "reviewer"),
     ]
     # Saving the same level again writes no level entry (only changed fields are recorded).
     _score(w, 2, "dokumen", level=4, version=2, justifikasi="Penjelasan baru")

@@ -215,6 +215,12 @@ def previous_participation(agency: AgencyWorld, *, year: int = 2024, framework_i
     )
 
 
+def mark_submitted(participation: Participation) -> None:
+    """The agency's self-assessment marked submitted (a precondition; the submission itself is tested elsewhere)."""
+    Participation.objects.filter(pk=participation.pk).update(status="submitted", submitted_at=timezone.now())
+    participation.refresh_from_db()
+
+
 def snapshot() -> tuple[Any, ...]:
     """Everything the self-assessment and round pages can change, to prove a refused action changed nothing."""
     from indeks.assessment.models import Answer, GeneralAnswer, IndicatorAssignment, SignedDocument

@@ -13,7 +13,7 @@ from tests.platform.conftest import World, make_agency
 BUDGETS = {
     "home": 5,
     "assessment:dashboard": 12,
-    "assessment:indicator": 13,
+    "assessment:indicator": 15,  # +2: stages released or published, for the external history
     "assessment:assignments": 12,
     "assessment:general": 10,
     "assessment:submission": 12,

@@ -35,7 +35,7 @@ def indicator_evidence(context: Any, participation: Any, indicator: Any, answer:
         "links": links,
         "warnings": warnings,
         "can_link": bool(can_edit) and participation.status == "mandiri",
-        "can_verify": access.can_verify(actor, agency_id, participation.round_id),
+        "can_verify": access.can_verify(actor, participation),
         "verification_choices": Verification.choices,
     }
 

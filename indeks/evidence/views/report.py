@@ -32,7 +32,7 @@ def report(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "rows": rows,
             "warning_count": sum(len(w) for w in warnings.values()),
             "indicator_count": len(warnings),
-            "can_verify": access.can_verify(actor, participation.agency_id, participation.round_id),
+            "can_verify": access.can_verify(actor, participation),
             "verification_choices": Verification.choices,
             "can_view_agency": access.can_view(actor, participation.agency_id),
         },

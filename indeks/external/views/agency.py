@@ -61,7 +61,8 @@ def result(request: HttpRequest, actor: Actor, participation: Participation) -> 
     indices = stage_indices(participation, stages, by_stage)
     published = published_result(participation)
     released = set(StageRelease.objects.filter(participation=participation).values_list("stage", flat=True))
-    show_notes = bool(published) or actor.assesses(participation.agency_id) or actor.is_national_admin
+    assessor = actor.assesses(participation.agency_id, participation.round_id)
+    show_notes = bool(published) or assessor or actor.is_national_admin
     return render(
         request,
         "external/result.html",

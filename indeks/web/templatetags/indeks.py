@@ -76,6 +76,9 @@ AUDIT_FIELDS = {
     "owner": _("Owning unit"),
     "contributors": _("Contributing units"),
     "needs_recheck": _("to re-check"),
+    "decision": _("Review decision"),
+    "verification": _("Verification"),
+    "with_visit": _("site visit"),
 }
 
 
@@ -89,6 +92,34 @@ def audit_action(code: str) -> str:
 def audit_field(name: str) -> str:
     """A translated label for a field name in the audit trail or a conflict."""
     return str(AUDIT_FIELDS.get(name, name))
+
+
+@register.filter
+def audit_value(value: str, field: str) -> str:
+    """An old or new value of the audit trail in words: statuses, review decisions, verifications, yes/no."""
+    from indeks.evidence.models import Verification
+
+    if field == "status":
+        return status_label(value)
+    if field == "decision":
+        return review_decision(value)
+    if field == "verification" and value in Verification.values:
+        return str(Verification(value).label)
+    if value in ("True", "False"):
+        return str(_("yes") if value == "True" else _("no"))
+    return value
+
+
+def review_decision(value: str) -> str:
+    """``valid`` → "Valid"; ``invalid:2`` → "Tidak Valid, koreksi ke tingkat 2" (and the old tuples "(False, 2)")."""
+    legacy = value.strip("()").split(", ") if value.startswith("(") else None
+    if legacy and len(legacy) == 2:
+        value = "" if legacy[0] == "None" else ("valid" if legacy[0] == "True" else f"invalid:{legacy[1]}")
+    if value == "valid":
+        return str(_("Valid"))
+    if value.startswith("invalid:"):
+        return str(_("Tidak Valid, corrected to level %(level)s") % {"level": value.partition(":")[2]})
+    return value or "–"
 
 
 @register.filter
