@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indeks.assessment.models import (
     Answer,
@@ -24,11 +25,12 @@ from indeks.assessment.models import (
 )
 from indeks.assessment.selectors import previous_participation
 from indeks.audit.services import record, record_changes
-from indeks.errors import ActionRefused, EditConflict
+from indeks.errors import ActionRefused
 from indeks.registry.access import Action, Actor
 from indeks.registry.models import Role, Unit
 from indeks.rounds.models import Participation, ParticipationStatus, StageChoice
 from indeks.rounds.services import ensure_open
+from indeks.versioning import lock_for_edit, save_next_version
 
 MANDIRI = StageChoice.MANDIRI.value
 SIGNED_TYPES = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -78,6 +80,12 @@ def _lock_answer(participation: Participation, indicator: int) -> Answer | None:
     )
 
 
+ANSWER_CONFLICT = gettext_lazy(
+    "Someone else saved this indicator since you opened it. Nothing was saved; compare and try again."
+)
+ANSWER_GONE = gettext_lazy("This answer no longer exists; reload the page.")
+
+
 @transaction.atomic
 def save_answer(
     actor: Actor,
@@ -103,21 +111,18 @@ def save_answer(
         raise ActionRefused(
             _("The level must be between %(low)s and %(high)s.") % {"low": ladder.minimum, "high": ladder.maximum}
         )
-    answer = _lock_answer(participation, indicator)
     new: dict[str, Any] = {"level": level, "fakta": fakta.strip(), "analisis": analisis.strip()}
     if justifikasi is not None:  # Penilaian Mandiri has no Justifikasi; a save without it keeps what is there
         new["justifikasi"] = justifikasi.strip()
-    if answer is None:
-        if version not in (None, 0):
-            raise ActionRefused(_("This answer no longer exists; reload the page."))
-        answer = Answer(participation=participation, indicator=indicator, stage=MANDIRI, version=0)
-    elif version != answer.version:
-        changes = {f: (getattr(answer, f), new[f]) for f in new if getattr(answer, f) != new[f]}
-        raise EditConflict(
-            _("Someone else saved this indicator since you opened it. Nothing was saved; compare and try again."),
-            changes,
-            answer,
-        )
+    rows = Answer.objects.filter(participation=participation, stage=MANDIRI, indicator=indicator)
+    answer = lock_for_edit(
+        rows,
+        version,
+        yours=new,
+        conflict=ANSWER_CONFLICT,
+        gone=ANSWER_GONE,
+        make=lambda: Answer(participation=participation, indicator=indicator, stage=MANDIRI, version=0),
+    )
     is_respondent_only = not (actor.roles_in(participation.agency_id) - {Role.RESPONDENT})
     if is_respondent_only and answer.status in (AnswerStatus.SUBMITTED, AnswerStatus.ACCEPTED):
         raise ActionRefused(_("This indicator was submitted to the coordinator; ask them to return it to change it."))
@@ -126,9 +131,8 @@ def save_answer(
         setattr(answer, name, value)
     was_recheck = answer.needs_recheck
     answer.needs_recheck = False
-    answer.version += 1
     answer.updated_by = actor.user
-    answer.save()
+    save_next_version(answer, rows, yours=new, conflict=ANSWER_CONFLICT)
     record_changes(
         actor.user,
         "answer.save",
@@ -351,20 +355,19 @@ def save_general_answer(
         raise ActionRefused(_("This question belongs to another round."))
     if not text.strip():
         raise ActionRefused(_("The answer cannot be empty."))
-    answer = GeneralAnswer.objects.select_for_update().filter(participation=participation, question=question).first()
-    if answer is not None and version != answer.version:
-        raise EditConflict(
-            _("Someone else saved this answer since you opened it. Nothing was saved; compare and try again."),
-            {"text": (answer.text, text.strip())},
-            answer,
-        )
-    old = answer.text if answer else ""
-    if answer is None:
-        answer = GeneralAnswer(participation=participation, question=question, text=text.strip(), version=1)
-    else:
-        answer.text = text.strip()
-        answer.version += 1
-    answer.save()
+    rows = GeneralAnswer.objects.filter(participation=participation, question=question)
+    conflict = _("Someone else saved this answer since you opened it. Nothing was saved; compare and try again.")
+    yours = {"text": text.strip()}
+    answer = lock_for_edit(
+        rows,
+        version,
+        yours=yours,
+        conflict=conflict,
+        make=lambda: GeneralAnswer(participation=participation, question=question, version=0),
+    )
+    old = answer.text
+    answer.text = text.strip()
+    save_next_version(answer, rows, yours=yours, conflict=conflict)
     record(
         actor.user,
         "general.save",

@@ -72,8 +72,7 @@ def visible_stages(actor: Actor, participation: Participation) -> list[str]:
     if not actor.can(Action.VIEW_AGENCY, participation.agency_id):
         return []
     released = set(StageRelease.objects.filter(participation=participation).values_list("stage", flat=True))
-    # Reviu is in ``applicable`` only once the round is published: then the agency sees the final decisions too.
-    return [s for s in applicable if s in (StageChoice.MANDIRI, StageChoice.REVIU) or s in released]
+    return [s for s in applicable if s == StageChoice.MANDIRI or s in released]
 
 
 @dataclass
@@ -209,9 +208,13 @@ def released_history(actor: Actor, participation: Participation, indicator: int)
     already holds every entry."""
     from indeks.audit.models import AuditEntry
 
-    if actor.is_national_admin:
+    from indeks.results.models import Snapshot
+
+    if actor.is_national_admin or not actor.can(Action.VIEW_AGENCY, participation.agency_id):
         return []
-    stages = [s for s in visible_stages(actor, participation) if s != StageChoice.MANDIRI]
+    stages = list(StageRelease.objects.filter(participation=participation).values_list("stage", flat=True))
+    if Snapshot.objects.filter(round_id=participation.round_id, published_at__isnull=False).exists():
+        stages.append(StageChoice.REVIU)  # the review's decisions are part of the published result
     if not stages:
         return []
     entries = AuditEntry.objects.filter(

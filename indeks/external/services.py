@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indeks.assessment.models import Answer, AnswerStatus
-from indeks.assessment.services import indicator_units
+from indeks.assessment.services import ANSWER_CONFLICT, ANSWER_GONE, indicator_units
 from indeks.audit.services import record, record_changes
-from indeks.errors import ActionRefused, EditConflict
+from indeks.errors import ActionRefused
 from indeks.external.models import AspectNote, Clarification, Interview, Recommendation, ReviewDecision, StageRelease
 from indeks.notifications.services import agency_team, notify
 from indeks.registry.access import Action, Actor
@@ -36,6 +36,7 @@ from indeks.rounds.models import (
     StageChoice,
 )
 from indeks.rounds.services import ensure_open
+from indeks.versioning import lock_for_edit, save_next_version
 
 EXTERNAL_STAGES = (StageChoice.DOKUMEN, StageChoice.INTERVIU, StageChoice.VISITASI)
 
@@ -246,27 +247,22 @@ def score(
         )
     if not justifikasi.strip():
         raise ActionRefused(_("Write the Justifikasi: the level and why."))
-    answer = (
-        Answer.objects.select_for_update().filter(participation=participation, stage=stage, indicator=indicator).first()
-    )
     new = {"level": level, "fakta": fakta.strip(), "analisis": analisis.strip(), "justifikasi": justifikasi.strip()}
-    if answer is None:
-        if version not in (None, 0):
-            raise ActionRefused(_("This answer no longer exists; reload the page."))
-        answer = Answer(participation=participation, indicator=indicator, stage=stage, version=0)
-    elif version != answer.version:
-        raise EditConflict(
-            _("Someone else saved this indicator since you opened it. Nothing was saved; compare and try again."),
-            {f: (getattr(answer, f), new[f]) for f in new if getattr(answer, f) != new[f]},
-            answer,
-        )
+    rows = Answer.objects.filter(participation=participation, stage=stage, indicator=indicator)
+    answer = lock_for_edit(
+        rows,
+        version,
+        yours=new,
+        conflict=ANSWER_CONFLICT,
+        gone=ANSWER_GONE,
+        make=lambda: Answer(participation=participation, indicator=indicator, stage=stage, version=0),
+    )
     old = {f: getattr(answer, f) for f in new}
     for name, value in new.items():
         setattr(answer, name, value)
     answer.status = AnswerStatus.ACCEPTED
-    answer.version += 1
     answer.updated_by = actor.user
-    answer.save()
+    save_next_version(answer, rows, yours=new, conflict=ANSWER_CONFLICT)
     record_changes(
         actor.user,
         "assessor.score",
@@ -388,19 +384,19 @@ def save_aspect_note(
     _require_assessor(actor, participation)
     if aspect not in {a.code for a in participation.round.framework.aspects}:
         raise ActionRefused(_("Unknown aspect."))
-    note = AspectNote.objects.select_for_update().filter(participation=participation, aspect=aspect).first()
-    if note is not None and note.version != version:
-        raise EditConflict(
-            _("Someone else saved these notes since you opened them. Nothing was saved."),
-            {"strengths": (note.strengths, strengths), "weaknesses": (note.weaknesses, weaknesses)},
-            note,
-        )
-    old = (note.strengths, note.weaknesses) if note else ("", "")
-    if note is None:
-        note = AspectNote(participation=participation, aspect=aspect, version=0)
-    note.strengths, note.weaknesses = strengths.strip(), weaknesses.strip()
-    note.version += 1
-    note.save()
+    rows = AspectNote.objects.filter(participation=participation, aspect=aspect)
+    conflict = _("Someone else saved these notes since you opened them. Nothing was saved.")
+    yours = {"strengths": strengths.strip(), "weaknesses": weaknesses.strip()}
+    note = lock_for_edit(
+        rows,
+        version,
+        yours=yours,
+        conflict=conflict,
+        make=lambda: AspectNote(participation=participation, aspect=aspect, version=0),
+    )
+    old = (note.strengths, note.weaknesses)
+    note.strengths, note.weaknesses = yours["strengths"], yours["weaknesses"]
+    save_next_version(note, rows, yours=yours, conflict=conflict)
     record_changes(
         actor.user,
         "assessor.aspect_note",
@@ -417,20 +413,20 @@ def save_recommendation(
 ) -> Recommendation:
     """The general recommendation (summary, strengths, weaknesses, advice)."""
     _require_assessor(actor, participation)
-    rec = Recommendation.objects.select_for_update().filter(participation=participation).first()
-    if rec is not None and rec.version != version:
-        raise EditConflict(
-            _("Someone else saved the recommendation since you opened it. Nothing was saved."),
-            {k: (getattr(rec, k), v) for k, v in fields.items()},
-            rec,
-        )
-    if rec is None:
-        rec = Recommendation(participation=participation, version=0)
-    old = {k: getattr(rec, k) for k in ("summary", "strengths", "weaknesses", "advice")}
-    for key in old:
-        setattr(rec, key, fields.get(key, "").strip())
-    rec.version += 1
-    rec.save()
+    rows = Recommendation.objects.filter(participation=participation)
+    conflict = _("Someone else saved the recommendation since you opened it. Nothing was saved.")
+    yours = {k: fields.get(k, "").strip() for k in ("summary", "strengths", "weaknesses", "advice")}
+    rec = lock_for_edit(
+        rows,
+        version,
+        yours=yours,
+        conflict=conflict,
+        make=lambda: Recommendation(participation=participation, version=0),
+    )
+    old = {k: getattr(rec, k) for k in yours}
+    for key, value in yours.items():
+        setattr(rec, key, value)
+    save_next_version(rec, rows, yours=yours, conflict=conflict)
     record_changes(
         actor.user, "assessor.recommendation", {k: (old[k], getattr(rec, k)) for k in old}, participation=participation
     )

@@ -13,10 +13,11 @@ from indeks.assessment.models import IndicatorAssignment
 from indeks.audit.services import record
 from indeks.core.numbers import exact_str
 from indeks.core.planner import Plan as CorePlan
-from indeks.errors import ActionRefused, EditConflict
+from indeks.errors import ActionRefused
 from indeks.planning.models import ActionStatus, Plan, PlanAction
 from indeks.registry.access import Action, Actor
 from indeks.rounds.models import Participation
+from indeks.versioning import lock_for_edit, save_next_version
 
 
 @transaction.atomic
@@ -91,17 +92,13 @@ def update_action(
     actor.require(Action.TRACK_ACTIONS, participation.agency_id, units)
     if status not in ActionStatus.values:
         raise ActionRefused(_("Unknown status."))
-    current = PlanAction.objects.select_for_update().get(pk=action.pk)
-    if current.version != version:
-        raise EditConflict(
-            _("Someone else updated this action since you opened it. Nothing was saved."),
-            {"status": (current.status, status), "due": (current.due, due)},
-            current,
-        )
+    rows = PlanAction.objects.filter(pk=action.pk)
+    conflict = _("Someone else updated this action since you opened it. Nothing was saved.")
+    yours = {"status": status, "due": due}
+    current = lock_for_edit(rows, version, yours=yours, conflict=conflict, make=lambda: action)
     old = (current.status, current.due)
     current.status, current.due = status, due
-    current.version += 1
-    current.save(update_fields=["status", "due", "version"])
+    save_next_version(current, rows, yours=yours, conflict=conflict, update_fields=["status", "due"])
     record(
         actor.user,
         "plan.action",
