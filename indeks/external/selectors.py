@@ -207,7 +207,6 @@ def released_history(actor: Actor, participation: Participation, indicator: int)
     review only once published), shown by role, not by name. Empty for the national admin, whose history page
     already holds every entry."""
     from indeks.audit.models import AuditEntry
-
     from indeks.results.models import Snapshot
 
     if actor.is_national_admin or not actor.can(Action.VIEW_AGENCY, participation.agency_id):
