@@ -175,3 +175,14 @@ def test_evidence_is_served_with_the_type_of_its_content(world: World, upload: A
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_xlsx_parts_that_openpyxl_reads_whole_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worksheets are streamed (read-only mode); shared strings, styles and the like are read whole, so bounded."""
+    from indeks.evidence import extraction
+
+    content = samples.xlsx({"Aplikasi": [["SIMPEG"]]})
+    assert extraction.extract_pages("xlsx", io.BytesIO(content))[0][1] == "Aplikasi\nSIMPEG"
+    monkeypatch.setattr(extraction, "MAX_PART_BYTES", 500)
+    with pytest.raises(extraction.ExtractionFailed, match=r"xl/\S+ is too large to read"):
+        extraction.extract_pages("xlsx", io.BytesIO(content))
