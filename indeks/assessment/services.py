@@ -33,7 +33,12 @@ from indeks.rounds.services import ensure_open
 from indeks.versioning import lock_for_edit, save_next_version
 
 MANDIRI = StageChoice.MANDIRI.value
-SIGNED_TYPES = {b"%PDF": "application/pdf", b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+# Signed scans by their first bytes (never by their name): magic → (Content-Type, extension).
+SIGNED_TYPES = {
+    b"%PDF-": ("application/pdf", "pdf"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+}
 MAX_SIGNED_BYTES = 20 * 1024 * 1024
 
 
@@ -450,8 +455,9 @@ def cancel_signing(actor: Actor, participation: Participation) -> Participation:
     return participation
 
 
-def _sniff(head: bytes) -> str | None:
-    return next((mime for magic, mime in SIGNED_TYPES.items() if head.startswith(magic)), None)
+def scan_type(head: bytes) -> tuple[str, str] | None:
+    """The Content-Type and extension of a signed scan from its first bytes, or None when it is none of them."""
+    return next((found for magic, found in SIGNED_TYPES.items() if head.startswith(magic)), None)
 
 
 @transaction.atomic
@@ -474,7 +480,8 @@ def upload_signed(actor: Actor, participation: Participation, kind: str, upload:
     for chunk in upload.chunks():
         head = head or chunk[:8]
         digest.update(chunk)
-    if _sniff(head) is None:
+    found = scan_type(head)
+    if found is None:
         raise ActionRefused(_("The file %(name)s is not a PDF, PNG or JPEG scan.") % {"name": name})
     upload.seek(0)
     SignedDocument.objects.filter(participation=participation, kind=kind).delete()
@@ -486,8 +493,7 @@ def upload_signed(actor: Actor, participation: Participation, kind: str, upload:
         size=upload.size,
         uploaded_by=actor.user,
     )
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[_sniff(head) or "application/pdf"]
-    document.file.save(f"{kind}.{extension}", upload, save=False)
+    document.file.save(f"{kind}.{found[1]}", upload, save=False)
     document.save()
     record(
         actor.user,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from fractions import Fraction
 
 from indeks.core.engine import IndexResult
+from indeks.core.exports import CsvWriter
 from indeks.core.framework import Framework
 from indeks.core.numbers import exact_str, terminates, to_indonesian
 from indeks.core.schema import Aspect
@@ -22,9 +22,9 @@ def render_json(result: IndexResult) -> str:
 
 
 def render_csv(result: IndexResult) -> str:
-    """One row per node (index, domains, aspects) with exact and shown values."""
+    """One row per node (index, domains, aspects) with exact and shown values; text cells are made inert."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out, lineterminator="\n")
     writer.writerow(["kind", "code", "name", "exact", "value", "predicate"])
     for node in (result.index, *result.domains, *result.aspects):
         writer.writerow([node.kind, node.code, node.name, exact_str(node.exact), node.value, node.predicate.name])

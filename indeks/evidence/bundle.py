@@ -6,7 +6,6 @@ response, so neither the files nor the archive are ever held whole in memory.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections import defaultdict
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from indeks.core.exports import CsvWriter
 from indeks.evidence import storage
 from indeks.evidence.models import DocumentVersion, EvidenceLink
 
@@ -80,8 +80,9 @@ class _Sink(io.RawIOBase):
 
 
 def _manifest(entries: list[Entry]) -> bytes:
+    """manifest.csv (UTF-8 with BOM for Excel); text cells are made inert (no formula injection)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(MANIFEST_FIELDS)
     for entry in entries:
         version, document = entry.version, entry.version.document

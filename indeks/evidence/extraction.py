@@ -2,7 +2,9 @@
 
 PDF through pypdf; DOCX, PPTX, ODT and ODS by reading their XML parts with bounded reads (no XML parser, so no
 entity tricks; a part that unpacks beyond the bound fails the extraction instead of filling memory); XLSX through
-openpyxl in read-only mode. A failure never removes the upload: the version is marked ``failed`` with the reason.
+openpyxl in read-only mode (with defusedxml; the parts it reads whole are bounded like the others). An office file
+with a DTD in any part (:mod:`indeks.evidence.office`) is never parsed. A failure never removes the upload: the
+version is marked ``failed`` with the reason.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import IO
 
 from django.db import transaction
 
-from indeks.evidence import storage
+from indeks.errors import ActionRefused
+from indeks.evidence import office, storage
 from indeks.evidence.models import DocumentVersion, ExtractionStatus, PageText
 
 log = logging.getLogger(__name__)
@@ -102,6 +105,12 @@ def _odf(stream: IO[bytes]) -> Pages:
 def _xlsx(stream: IO[bytes]) -> Pages:
     from openpyxl import load_workbook
 
+    # Read-only mode streams the worksheets; the other parts (shared strings, styles) are read whole.
+    with zipfile.ZipFile(stream) as archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/") and info.file_size > MAX_PART_BYTES:
+                raise ExtractionFailed(f"{info.filename} is too large to read")
+    stream.seek(0)
     workbook = load_workbook(stream, read_only=True, data_only=True)
     try:
         pages = []
@@ -129,8 +138,13 @@ EXTRACTORS: dict[str, Callable[[IO[bytes]], Pages]] = {
 }
 
 
-def extract_pages(kind: str, stream: IO[bytes]) -> Pages:
+def extract_pages(kind: str, stream: IO[bytes], name: str = "") -> Pages:
     """The text of each page of a stored file; raises ExtractionFailed (or the reader's error) when unreadable."""
+    if kind in office.OFFICE_KINDS:
+        try:
+            office.check(stream, name)
+        except ActionRefused as error:
+            raise ExtractionFailed(str(error.message)) from None
     return [(n, _clean(text)) for n, text in EXTRACTORS[kind](stream)]
 
 
@@ -145,7 +159,7 @@ def run_extraction(version_id: int) -> str:
     DocumentVersion.objects.filter(pk=version_id).update(extraction=ExtractionStatus.RUNNING, extraction_error="")
     try:
         with storage.open_stored(version.blob.name) as stream:
-            pages = extract_pages(version.blob.kind, stream)
+            pages = extract_pages(version.blob.kind, stream, version.original_name)
     except Exception as error:  # any reader error: the upload stays, the status says why
         log.warning("text extraction of version %s failed: %s", version_id, error)
         reason = f"{type(error).__name__}: {error}"[:500]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from indeks.assessment.services import indicator_units
 from indeks.audit.services import record, record_changes
 from indeks.errors import ActionRefused
-from indeks.evidence import access, storage
+from indeks.evidence import access, office, storage
 from indeks.evidence.access import EvidenceAction
 from indeks.evidence.models import (
     Blob,
@@ -86,7 +86,7 @@ def _check_meta(agency_id: int, meta: DocumentMeta) -> None:
 
 
 def check_upload(upload: Any) -> Checked:
-    """Validate one uploaded file (size, type by content, extension) and hash it; nothing is written."""
+    """Validate one uploaded file (size, type by content, extension, no DTD in office files) and hash it."""
     name = storage.clean_name(getattr(upload, "name", ""))
     if getattr(upload, "size", None) == 0:
         raise ActionRefused(_("The file %(name)s is empty.") % {"name": name})
@@ -94,6 +94,8 @@ def check_upload(upload: Any) -> Checked:
         raise ActionRefused(storage.too_large(name))
     kind = storage.sniff(upload, name)
     storage.check_extension(name, kind)
+    if kind in office.OFFICE_KINDS:
+        office.check(upload, name)
     measured = storage.measure(upload, name)
     return Checked(upload, name, kind, measured.sha256, measured.size)
 

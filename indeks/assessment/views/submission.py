@@ -91,12 +91,24 @@ def document_pdf(request: HttpRequest, actor: Actor, participation: Participatio
 
 @participation_view
 def signed_download(request: HttpRequest, actor: Actor, participation: Participation, kind: str) -> HttpResponse:
-    """A signed scan, through the permission check (media is never public)."""
+    """A signed scan, through the permission check (media is never public).
+
+    Its Content-Type comes from its first bytes, never from the name it was uploaded under, and the browser is told
+    not to guess (``nosniff``) and to save it (attachment); the name's extension follows the content.
+    """
     if not _can_see(actor, participation):
         raise PermissionDenied
     document = SignedDocument.objects.filter(participation=participation, kind=kind).first()
     if document is None:
         raise Http404
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    stored = document.file.open("rb")
+    found = services.scan_type(stored.read(16))
+    stored.seek(0)
+    content_type, extension = found or ("application/octet-stream", "bin")
+    stem = document.original_name.rsplit(".", 1)[0] if "." in document.original_name else document.original_name
+    response = FileResponse(
+        stored, as_attachment=True, filename=f"{stem or kind}.{extension}", content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     response["X-Content-SHA256"] = document.sha256
     return response

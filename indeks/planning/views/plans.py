@@ -144,12 +144,15 @@ def export_xlsx(request: HttpRequest, actor: Actor, participation: Participation
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from indeks.core.exports import append_row
+
     plan = _plan(participation, plan_id)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Rencana"
-    sheet.append([participation.agency.name, participation.round.name, plan.name])
-    sheet.append(
+    append_row(sheet, [participation.agency.name, participation.round.name, plan.name])
+    append_row(
+        sheet,
         [
             "Target",
             plan.target_label,
@@ -160,9 +163,9 @@ def export_xlsx(request: HttpRequest, actor: Actor, participation: Participation
             plan.index_after,
             "Total biaya",
             float(plan.cost),
-        ]
+        ],
     )
-    sheet.append([])
+    append_row(sheet, [])
     header = [
         "Indikator",
         "Nama",
@@ -175,11 +178,12 @@ def export_xlsx(request: HttpRequest, actor: Actor, participation: Participation
         "Tenggat",
         "Status",
     ]
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for row in _rows(plan, participation):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["number"],
                 row["name"],
@@ -191,7 +195,7 @@ def export_xlsx(request: HttpRequest, actor: Actor, participation: Participation
                 row["owner"],
                 row["due"],
                 row["status"],
-            ]
+            ],
         )
     for column, width in zip("ABCDEFGHIJ", (10, 45, 6, 6, 8, 60, 50, 30, 12, 14), strict=True):
         sheet.column_dimensions[column].width = width
