@@ -15,8 +15,8 @@ from indeks.assessment.models import Answer
 from indeks.assessment.selectors import get_participation, live_result, visible_participations
 from indeks.core.serialize import result_json
 from indeks.errors import ActionRefused, EditConflict
+from indeks.registry.access import actor_of
 from indeks.rounds.models import Participation, StageChoice
-from indeks.web.context import actor_of
 
 router = Router(auth=django_auth, tags=["self-assessment"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

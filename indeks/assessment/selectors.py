@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,8 +14,10 @@ from indeks.assessment.models import Answer, AnswerStatus, GeneralAnswer, Genera
 from indeks.audit.models import AuditEntry
 from indeks.core.engine import IndexResult, compute
 from indeks.core.schema import Indicator
+from indeks.core.stages import Stage, effective_levels
 from indeks.registry.access import Action, Actor
 from indeks.registry.models import Unit
+from indeks.rounds import publication
 from indeks.rounds.models import Participation, StageChoice, WindowExtension
 
 MANDIRI = StageChoice.MANDIRI.value
@@ -116,14 +119,12 @@ def previous_year(participation: Participation) -> PreviousYear | None:
     The published result when that round is published; before publication only the agency's own
     self-assessment levels of that round (never assessors' or reviewers' unpublished levels).
     """
-    from indeks.results.selectors import published_result
-
     previous = previous_participation(participation, same_framework=True)
     if previous is None:
         return None
-    published = published_result(previous)
+    published = publication.published_levels(previous)
     if published is not None:
-        levels = {int(n): lv for n, lv in published[1].levels.items()}
+        levels = published
     else:
         levels = dict(
             Answer.objects.filter(participation=previous, stage=MANDIRI, level__isnull=False).values_list(
@@ -180,3 +181,13 @@ def general_questions(participation: Participation) -> list[tuple[GeneralQuestio
     """The round's general questions with this agency's answers."""
     answers = {a.question_id: a for a in GeneralAnswer.objects.filter(participation=participation)}
     return [(q, answers.get(q.pk)) for q in GeneralQuestion.objects.filter(round_id=participation.round_id)]
+
+
+def round_levels(participation_ids: Iterable[int]) -> dict[int, dict[int, int]]:
+    """Each participation's result levels (core stage resolution: the last stage that set one), in one query."""
+    by_participation: dict[int, dict[Stage, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for pid, indicator, stage, level in Answer.objects.filter(
+        participation_id__in=list(participation_ids), level__isnull=False
+    ).values_list("participation_id", "indicator", "stage", "level"):
+        by_participation[pid][Stage(stage)][indicator] = level
+    return {pid: effective_levels(stages) for pid, stages in by_participation.items()}

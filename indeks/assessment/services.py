@@ -28,6 +28,7 @@ from indeks.audit.services import record, record_changes
 from indeks.errors import ActionRefused
 from indeks.registry.access import Action, Actor
 from indeks.registry.models import Role, Unit
+from indeks.rounds import publication
 from indeks.rounds.models import Participation, ParticipationStatus, StageChoice
 from indeks.rounds.services import ensure_open
 from indeks.versioning import lock_for_edit, save_next_version
@@ -314,15 +315,9 @@ def prefill_from_previous(actor: Actor, participation: Participation) -> int:
     taken = set(Answer.objects.filter(participation=participation, stage=MANDIRI).values_list("indicator", flat=True))
     # The agency starts from what it may see of that round: the published final level when the round is
     # published, else its own self-assessment level; the explanation is always its own.
-    from indeks.results.selectors import published_result
-
     own = {a.indicator: a for a in Answer.objects.filter(participation=previous, stage=MANDIRI)}
-    published = published_result(previous)
-    levels = (
-        {int(n): lv for n, lv in published[1].levels.items()}
-        if published is not None
-        else {n: a.level for n, a in own.items() if a.level is not None}
-    )
+    published = publication.published_levels(previous)
+    levels = published if published is not None else {n: a.level for n, a in own.items() if a.level is not None}
     created = [
         Answer(
             participation=participation,

@@ -16,6 +16,7 @@ from indeks.core.stages import STAGE_ORDER, Stage, resolve_agency
 from indeks.external.models import Clarification, ReviewDecision, StageRelease
 from indeks.external.services import EXTERNAL_STAGES, stage_applies
 from indeks.registry.access import Action, Actor
+from indeks.rounds import publication
 from indeks.rounds.models import AssessorAssignment, Participation, ParticipationStatus, StageChoice, WindowExtension
 from indeks.rounds.services import effective_window
 
@@ -57,15 +58,12 @@ def visible_stages(actor: Actor, participation: Participation) -> list[str]:
     it. The review team's decisions (reviu) stay with the national
     side until the round's result is published.
     """
-    from indeks.results.models import Snapshot
-
     applicable = [s.value for s in STAGE_ORDER if s == Stage.MANDIRI or stage_applies(participation, s.value)]
     if actor.is_national_admin:
         return applicable
     if actor.is_reviewer:
         return applicable if participation.status == ParticipationStatus.SUBMITTED else []
-    published = Snapshot.objects.filter(round_id=participation.round_id, published_at__isnull=False).exists()
-    if not published:
+    if not publication.is_published(participation.round_id):
         applicable = [s for s in applicable if s != StageChoice.REVIU]
     if actor.assesses(participation.agency_id, participation.round_id):
         return applicable if participation.status == ParticipationStatus.SUBMITTED else []
@@ -207,12 +205,11 @@ def released_history(actor: Actor, participation: Participation, indicator: int)
     review only once published), shown by role, not by name. Empty for the national admin, whose history page
     already holds every entry."""
     from indeks.audit.models import AuditEntry
-    from indeks.results.models import Snapshot
 
     if actor.is_national_admin or not actor.can(Action.VIEW_AGENCY, participation.agency_id):
         return []
     stages = list(StageRelease.objects.filter(participation=participation).values_list("stage", flat=True))
-    if Snapshot.objects.filter(round_id=participation.round_id, published_at__isnull=False).exists():
+    if publication.is_published(participation.round_id):
         stages.append(StageChoice.REVIU)  # the review's decisions are part of the published result
     if not stages:
         return []

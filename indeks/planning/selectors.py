@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -91,13 +90,3 @@ def rank(index: Fraction, others: list[Peer], own_agency: int) -> tuple[int, int
     """(position, out of) of an index among the peers' (the agency's own earlier result left out)."""
     field = [p.index for p in others if p.agency_id != own_agency]
     return 1 + sum(1 for value in field if value > index), len(field) + 1
-
-
-def round_levels(participation_ids: Iterable[int]) -> dict[int, dict[int, int]]:
-    """Each participation's result levels (core stage resolution: the last stage that set one), in one query."""
-    by_participation: dict[int, dict[Stage, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for pid, indicator, stage, level in Answer.objects.filter(
-        participation_id__in=list(participation_ids), level__isnull=False
-    ).values_list("participation_id", "indicator", "stage", "level"):
-        by_participation[pid][Stage(stage)][indicator] = level
-    return {pid: effective_levels(stages) for pid, stages in by_participation.items()}

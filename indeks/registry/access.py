@@ -8,6 +8,7 @@ read every agency; agency roles act only inside their agency, respondents only o
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -52,6 +53,12 @@ POLICY: dict[Action, frozenset[Role]] = {
 NATIONAL_ADMIN_ACTIONS = frozenset({Action.VIEW_AGENCY, Action.MANAGE_ROUNDS})
 
 
+# Where an external assessor's (agency, round) assignments come from. The registry knows no rounds: the rounds app
+# registers its loader here when Django starts (``RoundsConfig.ready``), so dependencies point one way.
+AssessmentScope = Callable[[Any], Iterable[tuple[int, int]]]
+ASSESSMENT_SCOPES: list[AssessmentScope] = []
+
+
 @dataclass
 class Actor:
     """A signed-in person and every role they hold."""
@@ -77,13 +84,10 @@ class Actor:
                 actor.agency_roles[assignment.agency_id].add(role)
                 if assignment.unit_id is not None:
                     actor.units[assignment.agency_id].add(assignment.unit_id)
-        if Role.ASSESSOR in actor.national:
-            from indeks.rounds.models import AssessorAssignment
-
-            for agency_id, round_id in AssessorAssignment.objects.filter(assessor=user).values_list(
-                "agency_id", "round_id"
-            ):
-                actor.assessed[agency_id].add(round_id)
+        if Role.ASSESSOR in actor.national and ASSESSMENT_SCOPES:
+            for scope in ASSESSMENT_SCOPES:
+                for agency_id, round_id in scope(user):
+                    actor.assessed[agency_id].add(round_id)
         return actor
 
     def assesses(self, agency_id: int, round_id: int | None = None) -> bool:
@@ -126,3 +130,12 @@ class Actor:
         """Raise PermissionDenied unless :meth:`can`."""
         if not self.can(action, agency_id, indicator_units):
             raise PermissionDenied(action.value)
+
+
+def actor_of(request: Any) -> Actor:
+    """The request's actor, loaded once per request (views, template tags and the API ask this)."""
+    actor = getattr(request, "_indeks_actor", None)
+    if actor is None:
+        actor = Actor.of(request.user)
+        request._indeks_actor = actor
+    return actor

@@ -11,6 +11,16 @@ def latest_published(round_id: int) -> Snapshot | None:
     return Snapshot.objects.filter(round_id=round_id, published_at__isnull=False).order_by("-revision").first()
 
 
+def is_published(round_id: int) -> bool:
+    return Snapshot.objects.filter(round_id=round_id, published_at__isnull=False).exists()
+
+
+def published_levels(participation: Participation) -> dict[int, int] | None:
+    """The agency's final levels in the newest published revision (None before publication or when excluded)."""
+    published = published_result(participation)
+    return {int(n): level for n, level in published[1].levels.items()} if published else None
+
+
 def published_result(participation: Participation) -> tuple[Snapshot, SnapshotResult] | None:
     """The agency's result in the newest published revision of its round."""
     snapshot = latest_published(participation.round_id)

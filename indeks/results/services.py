@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indeks.assessment.selectors import round_levels
 from indeks.audit.services import record
 from indeks.core.engine import compute
 from indeks.core.numbers import exact_str
@@ -18,7 +19,6 @@ from indeks.core.stages import Stage
 from indeks.errors import ActionRefused
 from indeks.external.models import ReviewDecision
 from indeks.notifications.services import agency_team, notify
-from indeks.planning.selectors import round_levels
 from indeks.registry.access import Action, Actor
 from indeks.results.models import Snapshot, SnapshotResult
 from indeks.rounds.models import Participation, Round

@@ -15,12 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from indeks.errors import ActionRefused
-from indeks.registry.access import Action, Actor
+from indeks.registry.access import Action, Actor, actor_of
 from indeks.registry.models import Agency
 from indeks.rounds import services
 from indeks.rounds.forms import EnrolForm, ExtensionForm, RoundForm
 from indeks.rounds.models import Participation, Round
-from indeks.web.context import actor_of
 
 
 def _admin(request: HttpRequest) -> Actor:

@@ -6,16 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from indeks.registry.access import Actor
+from indeks.registry.access import actor_of
 
-
-def actor_of(request: HttpRequest) -> Actor:
-    """The request's actor, loaded once per request."""
-    actor = getattr(request, "_indeks_actor", None)
-    if actor is None:
-        actor = Actor.of(request.user)
-        request._indeks_actor = actor  # type: ignore[attr-defined]
-    return actor
+__all__ = ["actor_of", "navigation"]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indeks.assessment.models import Answer
+from indeks.assessment.selectors import round_levels
 from indeks.audit.models import AuditEntry
 from indeks.core.engine import compute
 from indeks.errors import ActionRefused, EditConflict
@@ -34,7 +35,6 @@ from indeks.external.selectors import (
 )
 from indeks.notifications.models import Notification
 from indeks.notifications.services import announce_stage_changes
-from indeks.planning.selectors import round_levels
 from indeks.registry.models import Agency, AgencyKind, Role, RoleAssignment
 from indeks.results import services as results
 from indeks.results.models import Snapshot, SnapshotResult

@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse
 
 from indeks.assessment.selectors import get_participation
 from indeks.errors import ActionRefused
+from indeks.registry.access import actor_of
 from indeks.rounds.models import Participation
-from indeks.web.context import actor_of
 
 View = Callable[..., HttpResponse]
 

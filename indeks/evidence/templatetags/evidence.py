@@ -9,7 +9,7 @@ from django import template
 from indeks.assessment.services import indicator_units
 from indeks.evidence import access, checks, selectors
 from indeks.evidence.models import Verification
-from indeks.web.context import actor_of
+from indeks.registry.access import actor_of
 
 register = template.Library()
 

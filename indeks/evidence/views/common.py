@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from indeks.errors import ActionRefused
-from indeks.web.context import actor_of
+from indeks.registry.access import actor_of
 
 View = Callable[..., HttpResponse]
 

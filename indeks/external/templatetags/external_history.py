@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from indeks.external.selectors import released_history
-from indeks.web.context import actor_of
+from indeks.registry.access import actor_of
 
 register = template.Library()
 

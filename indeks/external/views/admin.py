@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from indeks.errors import ActionRefused
 from indeks.external import services
 from indeks.external.models import StageRelease
-from indeks.registry.access import Action
+from indeks.registry.access import Action, actor_of
 from indeks.results import services as results
 from indeks.results.models import Snapshot
 from indeks.rounds.models import AssessorAssignment, ConflictOfInterest, Participation, Round, StageChoice
-from indeks.web.context import actor_of
 
 
 def _rows(upload: object) -> list[tuple[int, str, str]]:

@@ -25,9 +25,9 @@ from indeks.external.selectors import (
     stage_indices,
     visible_stages,
 )
+from indeks.registry.access import actor_of
 from indeks.rounds.models import StageChoice
 from indeks.rounds.services import effective_window, stage_state
-from indeks.web.context import actor_of
 
 STAGES = {s.value for s in services.EXTERNAL_STAGES}
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from indeks.errors import ActionRefused
 from indeks.external import services
 from indeks.external.selectors import get_assessed, levels_by_stage, reviews, side_by_side, visible_stages
+from indeks.registry.access import actor_of
 from indeks.rounds.models import Participation, ParticipationStatus, StageChoice
-from indeks.web.context import actor_of
 
 
 @login_required

@@ -7,13 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from indeks.assessment.selectors import round_levels
 from indeks.core.engine import compute
 from indeks.core.planner import national_agenda
-from indeks.planning.selectors import round_levels
-from indeks.registry.access import Action
+from indeks.registry.access import Action, actor_of
 from indeks.registry.models import AgencyKind
 from indeks.rounds.models import Participation, Round
-from indeks.web.context import actor_of
 
 
 @login_required
