@@ -91,4 +91,4 @@ def test_upload_extract_and_download_round_trip_on_s3(world: World, upload: Any,
     assert b"".join(response.streaming_content) == content
     assert response["X-Content-SHA256"] == hashlib.sha256(content).hexdigest()
     client.put_object(Bucket=BUCKET, Key=version.blob.name, Body=content + b"tampered")
-    assert login(world.a.users["coordinator"]).get(reverse("evidence:download", args=[version.pk])).status_code == 500
+    assert login(world.a.users["coordinator"]).get(reverse("evidence:download", args=[version.pk])).status_code == 409
