@@ -13,6 +13,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from indeks import files
 from indeks.assessment import services as assessment_services
 from indeks.assessment.models import SignedDocument
@@ -57,15 +59,19 @@ class Report:
         )
 
 
-def check_storage(older_than: float = DEFAULT_OLDER_THAN, *, verify: bool = True) -> Report:
+def check_storage(
+    older_than: float = DEFAULT_OLDER_THAN, *, verify: bool = True, max_files: int | None = None
+) -> Report:
+    """Sweep the temporary area, then (unless ``verify`` is off) re-hash the evidence files, at most ``max_files`` of
+    them, the least recently checked first (so that runs with a limit cycle through a large store), and every signed
+    scan."""
     started = time.monotonic()
     report = Report(verified=verify)
     swept = files.sweep_temporary(older_than)
     report.temporary_files, report.temporary_bytes, report.multipart_aborted = swept.files, swept.bytes, swept.multipart
     if verify:
-        names = set()
-        for blob in Blob.objects.order_by("pk").iterator():
-            names.add(blob.name)
+        blobs = Blob.objects.order_by(F("checked_at").asc(nulls_first=True), "pk")
+        for blob in (blobs[:max_files] if max_files is not None else blobs).iterator():
             report.blobs += 1
             problem = files.check(blob.name, blob.sha256, blob.size)
             if problem:
@@ -84,6 +90,7 @@ def check_storage(older_than: float = DEFAULT_OLDER_THAN, *, verify: bool = True
                 assessment_services.flag_signed_damaged(None, document, problem)
             else:
                 assessment_services.mark_signed_whole(document)
+        names = set(Blob.objects.values_list("name", flat=True))
         report.orphans = sum(1 for name in files.list_names("evidence") if name not in names)
     report.seconds = time.monotonic() - started
     log.log(logging.ERROR if report.damaged_count else logging.INFO, "%s", report.line())

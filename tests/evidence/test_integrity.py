@@ -335,3 +335,21 @@ def test_the_admin_queues_a_check_from_the_page(world: World, upload: Any) -> No
     assert response.status_code == 200
     assert "missing from the storage" in response.content.decode()
     assert login(world.a.users["coordinator"]).post(reverse("evidence:integrity")).status_code == 404
+
+
+def test_evidence_fsck_with_a_limit_cycles_through_the_least_recently_checked(
+    world: World, upload: Any, capsys: Any
+) -> None:
+    versions = [
+        upload(world, f"foto{k}.png", samples.PNG + bytes([k]) * 2000, doc_type="tangkapan_layar") for k in range(3)
+    ]
+    Blob.objects.update(checked_at=None)
+    _damage(versions[2].blob.name, "truncated")
+    call_command("evidence_fsck", "--max-files", "2")
+    assert "2 evidence file(s) verified" in capsys.readouterr().out
+    assert Blob.objects.filter(checked_at__isnull=True).get().pk == versions[2].blob_id
+    with pytest.raises(CommandError, match="1 stored file"):
+        call_command("evidence_fsck", "--max-files", "1")  # the one never checked comes first
+    for wrong in (["--max-files", "0"], ["--older-than", "-1"]):
+        with pytest.raises(CommandError, match="must be"):
+            call_command("evidence_fsck", *wrong)

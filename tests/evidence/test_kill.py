@@ -37,7 +37,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PORT = int(os.environ.get("INDEKS_KILL_TEST_PORT", "8103"))
-SIZE = 30 * 1024 * 1024
+SIZE = int(os.environ.get("INDEKS_KILL_TEST_MB", "30")) * 1024 * 1024  # 100 for the issue's probe
 STEP = 256 * 1024
 PAUSE = 0.02  # about 12 MB/s: the server is still receiving when it is killed
 PASSWORD = "kill-test-password-123"
@@ -58,7 +58,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ki
 
 
 def _content() -> bytes:
-    """An MP4 by its header (no text extraction), 30 MB of fixed pseudo-random bytes after it."""
+    """An MP4 by its header (no text extraction), then fixed pseudo-random bytes (30 MB in all by default)."""
     header = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
     return header + random.Random(9).randbytes(SIZE - len(header))
 

@@ -27,11 +27,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--temporary-only", action="store_true", help="only clean the temporary area; do not re-hash files"
         )
+        parser.add_argument(
+            "--max-files",
+            type=int,
+            metavar="N",
+            help="re-hash at most N evidence files, the least recently checked first (every signed scan is checked)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["older_than"] < 0:
             raise CommandError("--older-than must be 0 or more seconds")
-        report = check_storage(options["older_than"], verify=not options["temporary_only"])
+        if options["max_files"] is not None and options["max_files"] < 1:
+            raise CommandError("--max-files must be 1 or more")
+        report = check_storage(
+            options["older_than"], verify=not options["temporary_only"], max_files=options["max_files"]
+        )
         self.stdout.write(report.line())
         if report.damaged_count:
             raise CommandError(
