@@ -100,9 +100,9 @@ def read_chunks(name: str, store: Storage | None = None) -> Iterator[bytes]:
     """The stored file's bytes in chunks (on S3 streamed from the response body, never spooled to disk)."""
     store = store or default_storage
     if _kind(store) == "s3":
-        client = store.connection.meta.client  # type: ignore[attr-defined]
+        client = store.connection.meta.client
         try:
-            body = client.get_object(Bucket=store.bucket_name, Key=_s3_key(store, name))["Body"]  # type: ignore[attr-defined]
+            body = client.get_object(Bucket=store.bucket_name, Key=_s3_key(store, name))["Body"]
         except client.exceptions.NoSuchKey as error:
             raise FileNotFoundError(name) from error
         try:
@@ -207,9 +207,9 @@ def _ensure_dir(store: FileSystemStorage, directory: Path) -> None:
 
 
 def local_temp_dir(store: FileSystemStorage | None = None) -> Path:
-    store = store or default_storage  # type: ignore[assignment]
-    directory = Path(store.path(TEMP_AREA))  # type: ignore[union-attr]
-    _ensure_dir(store, directory)  # type: ignore[arg-type]
+    store = store or default_storage
+    directory = Path(store.path(TEMP_AREA))
+    _ensure_dir(store, directory)
     return directory
 
 
@@ -307,7 +307,7 @@ def write(source: Any, name: str, sha256: str, size: int, store: Storage | None 
     if _kind(store) == "s3":
         _write_s3(store, source, name, sha256, size)
     else:
-        _write_local(store, source, name, sha256, size)  # type: ignore[arg-type]
+        _write_local(store, source, name, sha256, size)
 
 
 # --- Receiving uploads into the temporary area -----------------------------------------------------------------
@@ -378,8 +378,8 @@ def sweep_temporary(older_than: float, store: Storage | None = None) -> Swept:
             files += 1
             size += stat.st_size
         return Swept(files, size)
-    client = store.connection.meta.client  # type: ignore[attr-defined]
-    bucket = store.bucket_name  # type: ignore[attr-defined]
+    client = store.connection.meta.client
+    bucket = store.bucket_name
     prefix = _s3_key(store, TEMP_AREA) + "/"
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for item in page.get("Contents", ()):
@@ -410,10 +410,10 @@ def list_names(prefix: str, store: Storage | None = None) -> Iterator[str]:
             for leaf in sorted(names):
                 yield Path(directory, leaf).relative_to(root).as_posix()
         return
-    client = store.connection.meta.client  # type: ignore[attr-defined]
-    location = str(store.location).strip("/")  # type: ignore[attr-defined]
+    client = store.connection.meta.client
+    location = str(store.location).strip("/")
     key_prefix = f"{location}/{prefix}/" if location else f"{prefix}/"
     strip = len(location) + 1 if location else 0
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=store.bucket_name, Prefix=key_prefix):  # type: ignore[attr-defined]
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=store.bucket_name, Prefix=key_prefix):
         for item in page.get("Contents", ()):
             yield item["Key"][strip:]
