@@ -39,7 +39,7 @@ from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUplo
 TEMP_AREA = "tmp"
 TEMP_SUFFIX = ".part"
 TEMP_PREFIXES = ("upload-", "write-")
-CHUNK = 1024 * 1024
+CHUNK = 64 * 1024
 
 # Problems a stored file can have (the codes are stored in the flags; pages translate them).
 MISSING = "missing"
