@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +43,15 @@ def _temp_area() -> list[Path]:
     return sorted(directory.iterdir()) if directory.is_dir() else []
 
 
-def _other_directory(tmp_path: Path) -> Path:
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Iterator[Path]:
     """A directory for Django's temporary uploads on another file system than the storage when there is one."""
     shm = Path("/dev/shm")
     base = shm if shm.is_dir() and os.access(shm, os.W_OK) else tmp_path
     directory = base / f"indeks-uploads-{os.getpid()}-{time.monotonic_ns()}"
     directory.mkdir()
-    return directory
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 class Watched:
@@ -81,9 +85,9 @@ def _watched(kind: str, content: bytes) -> Any:
 
 
 @pytest.mark.parametrize("kind", ["memory", "temporary-file-elsewhere"])
-def test_the_final_name_never_holds_a_partial_file(world: World, settings: Any, tmp_path: Path, kind: str) -> None:
+def test_the_final_name_never_holds_a_partial_file(world: World, settings: Any, elsewhere: Path, kind: str) -> None:
     """Written to tmp/ in the storage's own folder (same file system), verified, then renamed: never half there."""
-    settings.FILE_UPLOAD_TEMP_DIR = str(_other_directory(tmp_path))
+    settings.FILE_UPLOAD_TEMP_DIR = str(elsewhere)
     upload = _watched(kind, PNG)
     checked = services.check_upload(upload)
     name = f"evidence/{checked.sha256[:2]}/{checked.sha256[2:4]}/{checked.sha256}.png"
@@ -95,6 +99,7 @@ def test_the_final_name_never_holds_a_partial_file(world: World, settings: Any, 
     assert os.stat(_path(files.TEMP_AREA)).st_dev == os.stat(settings.MEDIA_ROOT).st_dev
     assert hashlib.sha256(_path(name).read_bytes()).hexdigest() == checked.sha256
     assert _temp_area() == []
+    upload.close()
 
 
 def test_an_upload_received_into_the_storage_is_linked_not_copied(world: World) -> None:
