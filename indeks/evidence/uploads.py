@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from indeks.evidence.storage import max_bytes
+from indeks.files import spool_to_storage
 
 
 class SizeLimitHandler(FileUploadHandler):
@@ -33,7 +34,8 @@ def limit_upload_size(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.upload_handlers.insert(0, SizeLimitHandler(request))
+        # Large files are received into the storage's temporary area (indeks.files), not FILE_UPLOAD_TEMP_DIR.
+        request.upload_handlers = [SizeLimitHandler(request), *spool_to_storage(request.upload_handlers)]
         return protected(request, *args, **kwargs)
 
     return wrapper
