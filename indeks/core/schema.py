@@ -182,7 +182,7 @@ def _evidence_from_items(data: Any) -> Any:
     """Let ``evidence`` be left out when ``items`` are given: it then reads as the list of items."""
     if isinstance(data, dict) and "evidence" not in data and isinstance(data.get("items"), list):
         parts = [
-            f"{item['code']}: {item['asks']}"
+            f"{item['code']}: {item['asks'].rstrip('.')}"
             for item in data["items"]
             if isinstance(item, dict) and isinstance(item.get("code"), str) and isinstance(item.get("asks"), str)
         ]
