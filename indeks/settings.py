@@ -1,8 +1,14 @@
 """Django settings of the Indeks platform. Everything that differs per installation comes from the environment.
 
+- ``INDEKS_ENV``: ``development`` (default: ``make demo``, the tests) or ``production``. Production refuses to start
+  without ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``, and turns HTTPS-only cookies, HSTS and the HTTPS
+  redirect on (each can be switched from the environment).
 - ``DATABASE_URL``: SQLite in ``var/indeks.sqlite3`` by default; ``postgres://...`` for PostgreSQL.
 - ``INDEKS_STORAGE``: ``local`` (default, ``var/media``) or ``s3`` (django-storages; ``AWS_*`` variables).
-- ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``, ``EMAIL_BACKEND``.
+- ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``, ``EMAIL_BACKEND``, the ``SECURE_*`` and
+  ``SESSION_*`` switches and ``INDEKS_TRUSTED_PROXIES``.
+
+Every variable is listed in docs/operations.md (Configuration).
 """
 
 from __future__ import annotations
@@ -11,15 +17,71 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("INDEKS_VAR_DIR", BASE_DIR.parent / "var"))
 
-DEBUG = os.environ.get("DEBUG", "0") == "1"
-SECRET_KEY = os.environ.get("SECRET_KEY", "indeks-development-key-change-me-in-production-0123456789")
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ENVIRONMENTS = ("development", "production")
+INDEKS_ENV = os.environ.get("INDEKS_ENV", "development").strip() or "development"
+if INDEKS_ENV not in ENVIRONMENTS:
+    raise ImproperlyConfigured(f"INDEKS_ENV must be one of {', '.join(ENVIRONMENTS)}, not {INDEKS_ENV!r}.")
+PRODUCTION = INDEKS_ENV == "production"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+def _flag(name: str, default: bool) -> bool:
+    """A switch from the environment: 1/true/yes/on or 0/false/no/off; unset or empty keeps the default."""
+    value = _env(name).lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0 (true/false, yes/no, on/off), not {value!r}.")
+
+
+def _number(name: str, default: int, minimum: int = 0) -> int:
+    value = _env(name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in _env(name, default).split(",") if item.strip()]
+
+
+# The key in the repository signs sessions of the development server and the tests only: production refuses it.
+DEVELOPMENT_SECRET_KEY = "indeks-development-key-change-me-in-production-0123456789"
+if PRODUCTION:
+    _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not _env(name)]
+    if _missing:
+        raise ImproperlyConfigured(
+            "Production settings (INDEKS_ENV=production) need these environment variables: "
+            + ", ".join(_missing)
+            + ". See docs/operations.md, Production."
+        )
+    if _env("SECRET_KEY") == DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY is the development key of the repository; set a secret one.")
+
+DEBUG = _flag("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG=1 is not allowed with INDEKS_ENV=production (it shows code and settings).")
+SECRET_KEY = _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -93,6 +155,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Reverse proxies in front of the platform that append the client's address to X-Forwarded-For (0: REMOTE_ADDR).
+INDEKS_TRUSTED_PROXIES = _number("INDEKS_TRUSTED_PROXIES", 0)
+
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -142,10 +207,27 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "indeks@localhost")
 
 # Sessions read from the per-process cache first, the database on a miss (one query less per page).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Shared office computers: a sign-in lasts at most 8 hours and ends when the browser closes (every environment).
+SESSION_COOKIE_AGE = _number("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _flag("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# HTTPS. Production turns everything on; each switch can be set from the environment (docs/operations.md).
+SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = _flag("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_HSTS_SECONDS = _number("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Behind a reverse proxy that terminates HTTPS: the header it sets to "https" (for example X-Forwarded-Proto). Only
+# set it when the proxy always sets or removes that header, or clients could claim HTTPS.
+_proxy_ssl_header = _env("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
 
 LOGGING = {
     "version": 1,
