@@ -1,5 +1,6 @@
 """Production settings (INDEKS_ENV=production): refused without SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; HTTPS
-switches from the environment; `manage.py check --deploy` clean; sessions for shared office computers.
+switches from the environment; `manage.py check --deploy` clean; sessions for shared office computers; and the
+Content-Security-Policy without inline script in every environment.
 
 The production cases run `manage.py` in a subprocess with their own environment, since settings are read once per
 process.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,10 +19,12 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from tests.platform.conftest import PASSWORD, World
 
 ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted(ROOT.glob("indeks/*/templates/**/*.html"))
 SECRET = "k3B9-pQ_vX2mZ7rT0wYc5nL8hJ4gF1dS6aE-uI9oP3qW7eR2tY5uI8oP1aS4dF7g"
 HOST = "indeks.example.go.id"
 
@@ -197,6 +201,7 @@ print(json.dumps({{
     "plain": [plain.status_code, plain.get("Location")],
     "secure": secure.status_code,
     "hsts": secure.get("Strict-Transport-Security"),
+    "csp": secure.get("Content-Security-Policy"),
     "csrf_cookie_secure": bool(secure.cookies["csrftoken"]["secure"]),
 }}))
 """
@@ -209,6 +214,7 @@ def test_a_production_request_is_redirected_to_https_and_gets_hsts(tmp_path: Pat
     assert seen["plain"] == [301, f"https://{HOST}/login/"]
     assert seen["secure"] == 200
     assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert "script-src 'self'" in seen["csp"]
     assert seen["csrf_cookie_secure"] is True
 
 
@@ -225,3 +231,59 @@ def test_a_sign_in_lasts_eight_hours_and_ends_with_the_browser(world: World) -> 
     assert cookie["httponly"]
     assert client.session.get_expiry_age() == 8 * 60 * 60
     assert client.session.get_expire_at_browser_close()
+
+
+# --- the Content-Security-Policy (every environment) ---------------------------------------------------------------
+
+
+def _directives(header: str) -> dict[str, list[str]]:
+    parts = (p.strip().split() for p in header.split(";") if p.strip())
+    return {p[0]: p[1:] for p in parts}
+
+
+def test_every_page_carries_the_policy_without_inline_script(world: World) -> None:
+    pages = [
+        (Client(), "/login/"),
+        (world.a.client("coordinator"), reverse("assessment:dashboard", args=(world.a.participation.pk,))),
+        (world.a.client("coordinator"), "/does-not-exist/"),
+    ]
+    for client, url in pages:
+        header = client.get(url)["Content-Security-Policy"]
+        directives = _directives(header)
+        assert directives["script-src"] == ["'self'"], url
+        assert directives["style-src"] == ["'self'"], url
+        assert directives["object-src"] == ["'none'"]
+        assert directives["frame-ancestors"] == ["'none'"]
+        assert "'unsafe-inline'" not in header
+        assert "'unsafe-eval'" not in header
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.IGNORECASE)
+HANDLER = re.compile(r"""\son[a-z]+\s*=\s*["']|\shx-on[:\-]|\sstyle\s*=\s*["']|javascript:""", re.IGNORECASE)
+
+
+def test_no_template_has_inline_script_handlers_or_style_attributes() -> None:
+    found = []
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in INLINE_SCRIPT.finditer(text)]
+        found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in HANDLER.finditer(text)]
+    assert found == []
+    assert len(TEMPLATES) > 30
+
+
+def test_rendered_pages_load_scripts_only_from_static_files(world: World) -> None:
+    client = world.a.client("coordinator")
+    p = world.a.participation.pk
+    for url in (
+        reverse("assessment:dashboard", args=(p,)),
+        reverse("assessment:indicator", args=(p, 1)),
+        reverse("planning:planner", args=(p,)),
+        reverse("planning:simulator", args=(p,)),
+    ):
+        page = client.get(url).content.decode()
+        assert INLINE_SCRIPT.findall(page) == [], url
+        assert HANDLER.findall(page) == [], url
+        assert '<script src="/static/web/indeks.js" defer></script>' in page
+        assert '"includeIndicatorStyles": false' in page
+        assert "htmx under the" not in page  # the template's comment stays a comment
