@@ -6,7 +6,7 @@
 - ``DATABASE_URL``: SQLite in ``var/indeks.sqlite3`` by default; ``postgres://...`` for PostgreSQL.
 - ``INDEKS_STORAGE``: ``local`` (default, ``var/media``) or ``s3`` (django-storages; ``AWS_*`` variables).
 - ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``, ``EMAIL_BACKEND``, the ``SECURE_*`` and
-  ``SESSION_*`` switches and ``INDEKS_TRUSTED_PROXIES``.
+  ``SESSION_*`` switches, ``INDEKS_TRUSTED_PROXIES`` and the ``INDEKS_LOGIN_*`` limits.
 
 Every variable is listed in docs/operations.md (Configuration).
 """
@@ -14,6 +14,7 @@ Every variable is listed in docs/operations.md (Configuration).
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the OpenAPI page's assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",
+    "axes",  # login throttling (django-axes): failed sign-ins per account and address
     "indeks.web",
     "indeks.audit",
     "indeks.registry",
@@ -104,6 +106,7 @@ INSTALLED_APPS = [
     "indeks.external",
     "indeks.results",
     "indeks.notifications",
+    "indeks.accounts",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during sign-in into the login page with the message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "indeks.urls"
@@ -157,8 +162,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login throttling (django-axes, database handler: shared by every worker). Axes' backend comes first: a locked
+# account or address is refused before ModelBackend runs the password hasher. The limits count failures within
+# INDEKS_LOGIN_COOLOFF_MINUTES: one account from one address, and (a second, higher limit) any accounts from one
+# address; indeks/accounts/throttle.py. Every failure during a lockout restarts the cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "indeks.accounts.throttle.LoginAttemptsHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = _number("INDEKS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+INDEKS_LOGIN_ADDRESS_FAILURE_LIMIT = _number("INDEKS_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=_number("INDEKS_LOGIN_COOLOFF_MINUTES", 10, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "indeks.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "indeks.accounts.throttle.lockout_response"
+AXES_VERBOSE = False
 # Reverse proxies in front of the platform that append the client's address to X-Forwarded-For (0: REMOTE_ADDR).
 INDEKS_TRUSTED_PROXIES = _number("INDEKS_TRUSTED_PROXIES", 0)
+# A cheap guard before any form or hasher: sign-in POSTs per address and minute (the cache; per process with the
+# default local-memory cache).
+INDEKS_LOGIN_POSTS_PER_MINUTE = _number("INDEKS_LOGIN_POSTS_PER_MINUTE", 30, minimum=1)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

@@ -349,7 +349,7 @@ def test_main_pages_run_under_the_content_security_policy(site: Site, live_world
 
     admin = site.login(live_world.admin.username)
     agenda = f"/rounds/{participation.round_id}/agenda/?kind=kota&predicate=Baik"
-    for path in ("/rounds/", agenda):
+    for path in ("/rounds/", "/accounts/lockouts/", agenda):
         answer = admin.goto(f"{site.base}{path}")
         assert answer is not None
         assert answer.status == 200, path
