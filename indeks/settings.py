@@ -151,7 +151,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so two workers writing at once (failed
+    # sign-ins recorded by django-axes, parallel saves) wait for each other instead of failing "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,6 +186,9 @@ INDEKS_TRUSTED_PROXIES = _number("INDEKS_TRUSTED_PROXIES", 0)
 # A cheap guard before any form or hasher: sign-in POSTs per address and minute (the cache; per process with the
 # default local-memory cache).
 INDEKS_LOGIN_POSTS_PER_MINUTE = _number("INDEKS_LOGIN_POSTS_PER_MINUTE", 30, minimum=1)
+# Password checks running at once on this machine (every worker together); a sign-in finding none free is refused
+# at once with "try again in a few seconds", so guesses cannot occupy every worker with hashing.
+INDEKS_LOGIN_CONCURRENT_CHECKS = _number("INDEKS_LOGIN_CONCURRENT_CHECKS", max(1, (os.cpu_count() or 2) // 2), 1)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

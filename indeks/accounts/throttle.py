@@ -1,5 +1,6 @@
-"""Sign-in throttling around django-axes: the client's address, a second limit per address, the lockout page and a
-cheap rate limit on POST /login/ that runs before any form or password hasher.
+"""Sign-in throttling around django-axes: the client's address, a second limit per address, the lockout page, a
+cheap rate limit on POST /login/ that runs before any form or password hasher, and a cap on the password checks
+running at once on the machine.
 
 Axes' ``AxesStandaloneBackend`` is the first authentication backend: a locked account or address raises there, so
 ``ModelBackend`` (and the password hasher) never runs for it. Axes counts failures per account and address
@@ -10,8 +11,12 @@ address are not locked by a few mistyped passwords, while one address guessing m
 
 from __future__ import annotations
 
+import fcntl
 import ipaddress
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
@@ -114,4 +119,39 @@ def rate_limited_response(request: HttpRequest) -> HttpResponse:
         username=request.POST.get("username", "")[:150],
     )
     response["Retry-After"] = "60"
+    return response
+
+
+@contextmanager
+def password_check_slot() -> Iterator[bool]:
+    """One of INDEKS_LOGIN_CONCURRENT_CHECKS slots for checking a password on this machine, or False at once when all
+    are taken. A slot is an exclusive flock on a file in INDEKS_VAR_DIR/login-slots, so every worker process and
+    thread shares them, and the kernel frees a slot when its process dies. Refusing at once (never waiting) keeps
+    workers free: guesses arriving together cannot occupy every worker with a password hash while other people's
+    pages wait for one."""
+    folder = Path(settings.VAR_DIR) / "login-slots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(settings.INDEKS_LOGIN_CONCURRENT_CHECKS):
+        handle = (folder / f"{number}.lock").open("a+b")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    yield False
+
+
+def busy_response(request: HttpRequest) -> HttpResponse:
+    response = _login_page(
+        request,
+        _("Many sign-ins are being checked at this moment. Try again in a few seconds."),
+        username=request.POST.get("username", "")[:150],
+    )
+    response["Retry-After"] = "2"
     return response

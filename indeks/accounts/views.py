@@ -20,12 +20,16 @@ from indeks.web.context import actor_of
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login view; a POST over the per-address rate limit is refused before the form (and the hasher)."""
+    """Django's login view. Before the form (and the password hasher) a POST must pass the per-address rate limit
+    and find a free password-check slot; django-axes then refuses locked accounts and addresses before hashing."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not throttle.allow_login_post(request):
             return throttle.rate_limited_response(request)
-        return super().post(request, *args, **kwargs)
+        with throttle.password_check_slot() as free:
+            if not free:
+                return throttle.busy_response(request)
+            return super().post(request, *args, **kwargs)
 
 
 def _admin(request: HttpRequest) -> Actor:

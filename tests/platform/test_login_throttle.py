@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from indeks.accounts import services
-from indeks.accounts.throttle import client_address
+from indeks.accounts.throttle import client_address, password_check_slot
 from indeks.audit.models import AuditEntry
 from indeks.errors import ActionRefused
 from tests.platform.conftest import PASSWORD, World
@@ -196,6 +196,29 @@ def test_the_rate_limit_refuses_before_the_form_and_the_hasher(
     assert not _signed_in(client)
     # Another address has its own counter.
     assert _post(Client(), username, PASSWORD, ELSEWHERE).status_code == 302
+
+
+def test_a_sign_in_finding_every_password_check_busy_is_refused_at_once(
+    world: World, settings: Any, hashes: type[CountingHasher]
+) -> None:
+    """With every slot taken (another worker hashing), the POST answers at once without hashing or locking."""
+    settings.INDEKS_LOGIN_CONCURRENT_CHECKS = 1
+    username = world.a.users["coordinator"].username
+    client = Client()
+    with password_check_slot() as mine:
+        assert mine
+        refused = _post(client, username, PASSWORD)
+        with password_check_slot() as second:
+            assert not second
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "2"
+    busy = _msg("Many sign-ins are being checked at this moment. Try again in a few seconds.")
+    assert busy in refused.content.decode()
+    assert hashes.calls == 0
+    assert not _signed_in(client)
+    # The slot is free again, and the refusal counted as no failure.
+    assert _post(client, username, PASSWORD).status_code == 302
+    assert hashes.calls == 1
 
 
 def test_the_national_admin_lifts_an_account_lock_and_it_is_audited(world: World) -> None:
