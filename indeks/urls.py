@@ -3,13 +3,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from indeks.accounts import views as account_views
 from indeks.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("indeks.accounts.urls")),
     path("rounds/", include("indeks.rounds.urls")),
     path("p/", include("indeks.assessment.urls")),
     path("", include("indeks.planning.urls")),

@@ -31,6 +31,7 @@ class Action(StrEnum):
     MANAGE_ROUNDS = "manage_rounds"
     SAVE_PLAN = "save_plan"
     TRACK_ACTIONS = "track_actions"
+    UNLOCK_SIGN_IN = "unlock_sign_in"
 
 
 # Agency roles allowing each action inside their own agency. RESPONDENT additionally needs the indicator's unit.
@@ -48,9 +49,10 @@ POLICY: dict[Action, frozenset[Role]] = {
     # Leaders set targets with their coordinator; units report progress on the actions they own.
     Action.SAVE_PLAN: frozenset({Role.COORDINATOR, Role.OFFICIAL}),
     Action.TRACK_ACTIONS: frozenset({Role.COORDINATOR, Role.OFFICIAL, Role.OPERATOR, Role.RESPONDENT}),
+    Action.UNLOCK_SIGN_IN: frozenset(),
 }
 # What a national admin may do in any agency (read everything; workflow stays with the agency).
-NATIONAL_ADMIN_ACTIONS = frozenset({Action.VIEW_AGENCY, Action.MANAGE_ROUNDS})
+NATIONAL_ADMIN_ACTIONS = frozenset({Action.VIEW_AGENCY, Action.MANAGE_ROUNDS, Action.UNLOCK_SIGN_IN})
 
 
 # Where an external assessor's (agency, round) assignments come from. The registry knows no rounds: the rounds app

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from indeks.assessment.models import Answer
 from indeks.external import services
@@ -63,6 +63,7 @@ class Site:
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: self.console(page, message))
         page.goto(f"{self.base}/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
@@ -72,6 +73,11 @@ class Site:
 
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
+
+    def console(self, page: Page, message: ConsoleMessage) -> None:
+        """Chromium reports every Content-Security-Policy violation as a console error: each one fails the test."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(f"{page.url}: {message.text}")
 
     def close(self) -> None:
         for context in self.contexts:
