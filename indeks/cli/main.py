@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 
 from indeks.cli.plan_render import render_plan_json, render_plan_table
 from indeks.cli.render import render_csv, render_framework, render_indicator, render_json, render_table
+from indeks.core.bounded import NumberRefused, small_decimal
 from indeks.core.engine import LevelsInvalid, compute
 from indeks.core.framework import Framework
 from indeks.core.loader import (
@@ -20,9 +22,9 @@ from indeks.core.loader import (
     load_framework,
     load_framework_file,
 )
-from indeks.core.numbers import exact_str, parse_exact
+from indeks.core.numbers import exact_str
 from indeks.core.planner import CostModel, PlanInputError, TargetUnreachable, plan
-from indeks.core.tables import LevelsFileError, read_costs, read_levels
+from indeks.core.tables import TableError, read_costs, read_levels
 
 BAD_INPUT = 2
 
@@ -63,7 +65,7 @@ def calc(levels: Path, framework_id: str, output: str, allow_missing: bool) -> N
     try:
         read = read_levels(levels, framework, allow_missing=allow_missing)
         result = compute(framework, read.levels, allow_missing=allow_missing)
-    except LevelsFileError as error:
+    except TableError as error:
         fail(error.problems)
     except LevelsInvalid as error:  # pragma: no cover - read_levels checks the same rules first
         fail(error.problems)
@@ -74,30 +76,46 @@ def calc(levels: Path, framework_id: str, output: str, allow_missing: bool) -> N
 def parse_target(framework: Framework, text: str) -> Fraction:
     """A target index: a number (3.50 or 3,50) or a predicate name or label (its lower bound)."""
     cleaned = text.strip()
+    names = ", ".join(b.name for b in framework.spec.predicates)
+    if not cleaned:
+        fail([f"--target is empty; give an index (e.g. 3,50) or a predicate of {framework.id} ({names})"])
     for band in framework.spec.predicates:
-        if cleaned.lower() in {band.name.lower(), (band.label or "").lower()}:
+        if cleaned.lower() in {band.name.lower(), (band.label or band.name).lower()}:
             return band.min
     try:
-        return parse_exact(cleaned.replace(",", ".") if cleaned.count(",") == 1 else cleaned)
-    except ValueError:
-        names = ", ".join(b.name for b in framework.spec.predicates)
-        fail([f"--target '{text}' is neither a number nor a predicate of {framework.id} ({names})"])
+        target = Fraction(small_decimal(cleaned))
+    except NumberRefused as refused:
+        fail([f"--target '{text[:30]}' is neither a number nor a predicate of {framework.id} ({names}): {refused}"])
+    low, high = framework.min_level, framework.max_level
+    if not low <= target <= high:
+        fail([f"--target '{cleaned[:30]}' is outside the index range {low}-{high} of {framework.id}"])
+    return target
+
+
+_LOCK_PART = re.compile(r"([0-9]{1,18})(?:-([0-9]{1,18}))?")
 
 
 def parse_lock(framework: Framework, text: str | None) -> set[int]:
-    """Indicator numbers from a list such as '1,2,5-8'."""
+    """Indicator numbers from a list such as '1,2,5-8'; every number must be an indicator of the framework."""
     numbers: set[int] = set()
     problems = []
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
-        low, _, high = part.partition("-")
-        if not low.isdigit() or (high and not high.isdigit()):
-            problems.append(f"--lock: '{part}' is not an indicator number or a range like 5-8")
+        match = _LOCK_PART.fullmatch(part)
+        if match is None:
+            problems.append(f"--lock: '{part[:30]}' is not an indicator number or a range like 5-8")
             continue
-        span = range(int(low), int(high or low) + 1)
-        unknown = [n for n in span if not framework.has_indicator(n)]
-        if unknown:
-            problems.append(f"--lock: indicator {unknown[0]} is not in {framework.id}")
-        numbers.update(span)
+        low = int(match.group(1))
+        high = int(match.group(2) or low)
+        if high < low:
+            problems.append(f"--lock: the range '{part}' runs backwards; write it as {high}-{low}")
+            continue
+        # Walk the range only as far as its first number outside the framework: a range of known indicators is
+        # never longer than the framework, so '1-100000000' stops at the first unknown number.
+        unknown = next((n for n in range(low, high + 1) if not framework.has_indicator(n)), None)
+        if unknown is not None:
+            problems.append(f"--lock: indicator {unknown} is not in {framework.id}")
+            continue
+        numbers.update(range(low, high + 1))
     if problems:
         fail(problems)
     return numbers
@@ -130,7 +148,7 @@ def plan_command(
         if costs:
             per_indicator, per_step = read_costs(costs, framework)
             cost_model = CostModel(per_indicator=per_indicator, per_step=per_step)
-    except LevelsFileError as error:
+    except TableError as error:
         fail(error.problems)
     try:
         result = plan(framework, current, goal, costs=cost_model, max_step=max_step, locked=locked)

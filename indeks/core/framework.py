@@ -193,7 +193,7 @@ class Framework:
     def find_indicator(self, key: str) -> Indicator | None:
         """Match an indicator by number first, then by its official name or an accepted variant."""
         text = key.strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) <= 9:  # int() refuses ² and very long digit strings
             return self._by_number.get(int(text))
         return self._by_name.get(normalise_name(text))
 

@@ -1,28 +1,27 @@
-"""Reading tables of levels and costs from CSV or XLSX files, with a precise message per bad row (pure Python)."""
+"""Reading tables of levels and costs from CSV or XLSX files, with a precise message per bad row (pure Python).
+
+The files are read by the bounded reader (:mod:`indeks.core.bounded`): size, row, column, cell, time and number
+limits, and a checked ZIP archive before openpyxl opens a workbook.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
+import json
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
+from typing import BinaryIO
 
+from indeks.core.bounded import LIMITS, Limits, NumberRefused, TableError, blank, read_table, shown, small_decimal
 from indeks.core.framework import Framework
 
 INDICATOR_HEADERS = ("indicator", "indikator")
 LEVEL_HEADERS = ("level", "tingkat")
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
+# The name used before the bounded reader existed; the same class.
+LevelsFileError = TableError
 
-class LevelsFileError(Exception):
-    """The file cannot be used; ``problems`` holds one line per problem."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+__all__ = ["LevelsFile", "LevelsFileError", "TableError", "read_costs", "read_costs_json", "read_levels", "read_table"]
 
 
 @dataclass
@@ -33,96 +32,18 @@ class LevelsFile:
     rows: dict[int, int] = field(default_factory=dict)
 
 
-def read_table(path: Path, data: bytes | None = None) -> list[tuple[int, list[object]]]:
-    """The non-blank rows of the file's first sheet as (1-based row number, cells).
-
-    ``data`` gives the content when it does not come from disk (an upload); ``path`` then only names it.
-    """
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise LevelsFileError([f"{path}: cannot read the file ({error.strerror or error})"]) from error
-    if not data.strip():
-        raise LevelsFileError([f"{path}: the file is empty"])
-    if path.suffix.lower() in XLSX_SUFFIXES or data[:4] == b"PK\x03\x04":
-        rows = list(_xlsx_rows(path, data))
-    else:
-        rows = list(_csv_rows(path, data))
-    rows = [(n, cells) for n, cells in rows if any(_blank(c) is False for c in cells)]
-    if not rows:
-        raise LevelsFileError([f"{path}: the file has no rows"])
-    return rows
-
-
-def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _xlsx_rows(path: Path, data: bytes) -> Iterator[tuple[int, list[object]]]:
-    from openpyxl import load_workbook
-
-    # openpyxl raises many kinds of errors on a damaged workbook (zip, XML, key, value errors): all mean the same.
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:
-        raise LevelsFileError(
-            [f"{path}: not a readable XLSX workbook ({error.__class__.__name__}: {error})"]
-        ) from error
-    try:
-        rows = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    except Exception as error:
-        raise LevelsFileError(
-            [f"{path}: the XLSX workbook is damaged ({error.__class__.__name__}: {error})"]
-        ) from error
-    finally:
-        workbook.close()
-    yield from enumerate(rows, start=1)
-
-
-def _csv_rows(path: Path, data: bytes) -> Iterator[tuple[int, list[object]]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise LevelsFileError([f"{path}: the file is neither UTF-8 nor Windows-1252 text"])
-    if "\x00" in text:
-        raise LevelsFileError([f"{path}: not a text file (CSV) nor an XLSX workbook"])
-    first_line = text.lstrip().splitlines()[0] if text.strip() else ""
-    # Spreadsheets set to Indonesian write ';' because the comma is the decimal separator.
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    # Old Mac files end lines with a lone CR, which the csv module refuses outside quotes.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        rows = [list(row) for row in reader]
-    except csv.Error as error:
-        raise LevelsFileError([f"{path}: row {reader.line_num}: not readable as CSV ({error})"]) from error
-    yield from enumerate(rows, start=1)
-
-
 def _cell_text(cell: object) -> str:
-    if isinstance(cell, float) and cell.is_integer():
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
         return str(int(cell))
     return "" if cell is None else str(cell).strip()
 
 
-def _as_int(cell: object) -> int | None:
-    if isinstance(cell, bool):
-        return None
-    if isinstance(cell, int):
-        return cell
-    if isinstance(cell, float):
-        return int(cell) if cell.is_integer() else None
-    text = _cell_text(cell).replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return int(number) if number.is_finite() and number == number.to_integral_value() else None
+def _as_int(cell: object, limits: Limits) -> int:
+    """A whole number (``3``, ``3.0``, ``3,00``) within the number limits; :class:`NumberRefused` otherwise."""
+    number = small_decimal(cell, limits)
+    if number != number.to_integral_value():
+        raise NumberRefused("")  # the message says "not a whole number" already
+    return int(number)
 
 
 def _find_columns(path: Path, header_row: int, header: list[object]) -> tuple[int, int]:
@@ -132,7 +53,7 @@ def _find_columns(path: Path, header_row: int, header: list[object]) -> tuple[in
     if indicator is None or level is None:
         found = ", ".join(repr(n) for n in names if n) or "nothing"
         missing = " and ".join(repr(col) for col, idx in (("indicator", indicator), ("level", level)) if idx is None)
-        raise LevelsFileError(
+        raise TableError(
             [
                 f"{path}: row {header_row}: the header must name the columns 'indicator' and 'level'; "
                 f"missing {missing}, found {found}"
@@ -141,15 +62,22 @@ def _find_columns(path: Path, header_row: int, header: list[object]) -> tuple[in
     return indicator, level
 
 
-def read_levels(path: Path, framework: Framework, *, allow_missing: bool = False) -> LevelsFile:
-    """Read and check a levels file against ``framework``; raise :class:`LevelsFileError` with every problem."""
-    rows = read_table(path)
+def read_levels(
+    path: Path,
+    framework: Framework,
+    *,
+    allow_missing: bool = False,
+    data: bytes | BinaryIO | None = None,
+    limits: Limits = LIMITS,
+) -> LevelsFile:
+    """Read and check a levels file against ``framework``; raise :class:`TableError` with every problem."""
+    rows = read_table(path, data, limits=limits)
     header_row, header = rows[0]
     indicator_col, level_col = _find_columns(path, header_row, header)
     result = LevelsFile()
     problems: list[str] = []
     if len(rows) == 1:
-        raise LevelsFileError([f"{path}: the file has a header but no data rows"])
+        raise TableError([f"{path}: the file has a header but no data rows"])
     for row_number, cells in rows[1:]:
         raw_indicator = cells[indicator_col] if indicator_col < len(cells) else None
         raw_level = cells[level_col] if level_col < len(cells) else None
@@ -160,7 +88,7 @@ def read_levels(path: Path, framework: Framework, *, allow_missing: bool = False
             continue
         indicator = framework.find_indicator(key)
         if indicator is None:
-            problems.append(f"{where}: indicator '{key}' is not in {framework.id}")
+            problems.append(f"{where}: indicator '{shown(key)}' is not in {framework.id}")
             continue
         where = f"{where} (indicator {indicator.number})"
         if indicator.number in result.rows:
@@ -170,12 +98,16 @@ def read_levels(path: Path, framework: Framework, *, allow_missing: bool = False
             continue
         result.rows[indicator.number] = row_number
         ladder = framework.ladder_of(indicator)
-        level = _as_int(raw_level)
-        if _blank(raw_level):
+        if blank(raw_level):
             problems.append(f"{where}: the level is empty")
-        elif level is None:
-            problems.append(f"{where}: level '{_cell_text(raw_level)}' is not a whole number")
-        elif not ladder.minimum <= level <= ladder.maximum:
+            continue
+        try:
+            level = _as_int(raw_level, limits)
+        except NumberRefused as refused:
+            reason = f" ({refused})" if str(refused) else ""
+            problems.append(f"{where}: level '{shown(raw_level)}' is not a whole number{reason}")
+            continue
+        if not ladder.minimum <= level <= ladder.maximum:
             problems.append(
                 f"{where}: level {level} is outside the ladder {ladder.minimum}-{ladder.maximum} ({ladder.name})"
             )
@@ -188,7 +120,7 @@ def read_levels(path: Path, framework: Framework, *, allow_missing: bool = False
                 "(use --allow-missing to count it at the ladder's minimum)"
             )
     if problems:
-        raise LevelsFileError(problems)
+        raise TableError(problems)
     return result
 
 
@@ -200,14 +132,15 @@ def _find_column(names: list[str], accepted: tuple[str, ...]) -> int | None:
 
 
 def read_costs(
-    path: Path, framework: Framework, data: bytes | None = None
+    path: Path, framework: Framework, data: bytes | BinaryIO | None = None, *, limits: Limits = LIMITS
 ) -> tuple[dict[int, Fraction], dict[tuple[int, int], Fraction]]:
     """Read a costs file (columns indicator, cost and optionally level = the level the step reaches).
 
-    Returns costs per indicator and per (indicator, target level); raises :class:`LevelsFileError` listing every
-    bad row. ``data`` is the content of an upload (then ``path`` only names the file in messages).
+    Returns costs per indicator and per (indicator, target level); raises :class:`TableError` listing every
+    bad row. ``data`` is the content of an upload (then ``path`` only names the file in messages). A cost is a
+    small plain decimal >= 0 (:func:`indeks.core.bounded.small_decimal`).
     """
-    rows = read_table(path, data)
+    rows = read_table(path, data, limits=limits)
     header_row, header = rows[0]
     names = [_cell_text(c).lower() for c in header]
     indicator_col = _find_column(names, INDICATOR_HEADERS)
@@ -215,7 +148,7 @@ def read_costs(
     level_col = _find_column(names, LEVEL_HEADERS)
     if indicator_col is None or cost_col is None:
         found = ", ".join(repr(n) for n in names if n) or "nothing"
-        raise LevelsFileError(
+        raise TableError(
             [f"{path}: row {header_row}: the header must name the columns 'indicator' and 'cost'; found {found}"]
         )
     per_indicator: dict[int, Fraction] = {}
@@ -231,20 +164,29 @@ def read_costs(
         key = _cell_text(cell(indicator_col))
         indicator = framework.find_indicator(key) if key else None
         if indicator is None:
-            problems.append(f"{where}: indicator '{key}' is not in {framework.id}" if key else f"{where}: no indicator")
+            problems.append(
+                f"{where}: indicator '{shown(key)}' is not in {framework.id}" if key else f"{where}: no indicator"
+            )
             continue
         where = f"{where} (indicator {indicator.number})"
-        cost = _as_fraction(cell(cost_col))
-        if cost is None or cost < 0:
-            problems.append(f"{where}: cost '{_cell_text(cell(cost_col))}' is not a number >= 0")
+        try:
+            cost = Fraction(small_decimal(cell(cost_col), limits))
+        except NumberRefused as refused:
+            problems.append(f"{where}: cost '{shown(cell(cost_col))}' is not a number >= 0 ({refused})")
+            continue
+        if cost < 0:
+            problems.append(f"{where}: cost '{shown(cell(cost_col))}' is not a number >= 0")
             continue
         level: int | None = None
-        if level_col is not None and not _blank(cell(level_col)):
-            level = _as_int(cell(level_col))
+        if level_col is not None and not blank(cell(level_col)):
             ladder = framework.ladder_of(indicator)
+            try:
+                level = _as_int(cell(level_col), limits)
+            except NumberRefused:
+                level = None
             if level is None or not ladder.minimum < level <= ladder.maximum:
                 problems.append(
-                    f"{where}: level '{_cell_text(cell(level_col))}' must be a level a step can reach "
+                    f"{where}: level '{shown(cell(level_col))}' must be a level a step can reach "
                     f"({ladder.minimum + 1}-{ladder.maximum})"
                 )
                 continue
@@ -258,18 +200,54 @@ def read_costs(
         else:
             per_step[(indicator.number, level)] = cost
     if problems:
-        raise LevelsFileError(problems)
+        raise TableError(problems)
     return per_indicator, per_step
 
 
-def _as_fraction(cell: object) -> Fraction | None:
-    if isinstance(cell, bool) or cell is None:
-        return None
-    if isinstance(cell, int):
-        return Fraction(cell)
-    text = repr(cell) if isinstance(cell, float) else _cell_text(cell).replace(",", ".")
+MAX_COSTS_JSON_CHARS = 20_000  # the carried-over costs of a framework: about 30 characters per indicator
+
+
+def read_costs_json(text: str, framework: Framework, *, limits: Limits = LIMITS) -> dict[int, Fraction]:
+    """Costs per indicator carried as JSON (``{"12": "2.5"}``, as the planner page writes them), checked strictly.
+
+    The text is bounded before it is parsed; the value must be one object whose keys are indicator numbers of
+    ``framework`` and whose values are costs under the same rules as in a costs file. Raises :class:`TableError`
+    with one line per problem.
+    """
+    if not text.strip():
+        return {}
+    if len(text) > MAX_COSTS_JSON_CHARS:
+        raise TableError([f"the costs are longer than the limit of {MAX_COSTS_JSON_CHARS:,} characters"])
+
+    def no_constant(name: str) -> object:
+        raise ValueError(f"{name} is not a cost")
+
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return Fraction(number) if number.is_finite() else None
+        # Numbers stay text, so that they meet the same plain-decimal rules as a file's cells.
+        carried = json.loads(text, parse_int=str, parse_float=str, parse_constant=no_constant)
+    except (ValueError, RecursionError) as error:
+        raise TableError([f"the costs are not JSON ({str(error)[:80]})"]) from error
+    if not isinstance(carried, dict):
+        raise TableError([f"the costs must be one JSON object of indicator: cost, not {type(carried).__name__}"])
+    costs: dict[int, Fraction] = {}
+    problems: list[str] = []
+    for key, value in carried.items():
+        number = int(key) if key.isascii() and key.isdigit() and len(key) <= 6 else None
+        if number is None or not framework.has_indicator(number):
+            problems.append(f"indicator '{shown(key)}' is not in {framework.id}")
+            continue
+        if not isinstance(value, str):
+            problems.append(f"indicator {number}: the cost is a {type(value).__name__}, not a number")
+            continue
+        try:
+            cost = Fraction(small_decimal(value, limits))
+        except NumberRefused as refused:
+            problems.append(f"indicator {number}: cost '{shown(value)}' is not a number >= 0 ({refused})")
+            continue
+        if cost < 0:
+            problems.append(f"indicator {number}: cost '{shown(value)}' is not a number >= 0")
+            continue
+        costs[number] = cost
+    if problems:
+        raise TableError(problems)
+    return costs

@@ -19,7 +19,8 @@ class Plan(models.Model):
     locked = models.JSONField(_("locked indicators"), default=list)
     costs = models.JSONField(_("costs per indicator"), default=dict)
     steps = models.JSONField(default=list)
-    cost = models.DecimalField(_("total effort"), max_digits=12, decimal_places=4)
+    # Costs are at most 12 digits before the point and 3 after (core.bounded); a plan sums at most a few hundred.
+    cost = models.DecimalField(_("total effort"), max_digits=24, decimal_places=4)
     index_before = models.CharField(max_length=40)
     index_after = models.CharField(max_length=40)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

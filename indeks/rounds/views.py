@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from indeks.core.bounded import TableError, read_table
 from indeks.errors import ActionRefused
 from indeks.registry.access import Action, Actor, actor_of
 from indeks.registry.models import Agency
@@ -48,17 +49,17 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "rounds/list.html", {"rounds": rounds, "form": form}, status=400 if form.errors else 200)
 
 
-def _codes_from_file(upload: object) -> tuple[list[str], list[str]]:
-    raw = upload.read()  # type: ignore[attr-defined]
+def _codes_from_file(upload: UploadedFile) -> tuple[list[tuple[int, str]], list[str]]:
+    """(line, agency code) pairs from a text file of codes (one per line, or a CSV with a 'code' column)."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [_("The file is not UTF-8 text.")]
-    rows = list(csv.reader(io.StringIO(text)))
-    if rows and "code" in [c.strip().lower() for c in rows[0]]:
-        index = [c.strip().lower() for c in rows[0]].index("code")
-        return [r[index].strip() for r in rows[1:] if len(r) > index and r[index].strip()], []
-    return [r[0].strip() for r in rows if r and r[0].strip()], []
+        rows = read_table(Path(upload.name or "codes.csv"), upload, allow_xlsx=False, encodings=("utf-8-sig",))
+    except TableError as error:
+        return [], error.problems
+    header = [str(c).strip().lower() for c in rows[0][1]]
+    if "code" in header:
+        index = header.index("code")
+        return [(n, str(r[index]).strip()) for n, r in rows[1:] if len(r) > index and str(r[index]).strip()], []
+    return [(n, str(r[0]).strip()) for n, r in rows if r and str(r[0]).strip()], []
 
 
 @login_required
@@ -74,11 +75,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             agencies = Agency.objects.all()
             problems: list[str] = []
             if data["codes"]:
-                codes, problems = _codes_from_file(data["codes"])
-                found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
+                lines, problems = _codes_from_file(data["codes"])
+                found = {a.code: a for a in Agency.objects.filter(code__in=[c for _n, c in lines])}
                 problems += [
-                    _("Line %(n)s: no agency has the code '%(code)s'.") % {"n": k, "code": c}
-                    for k, c in enumerate(codes, start=1)
+                    _("Line %(n)s: no agency has the code '%(code)s'.") % {"n": n, "code": c[:30]}
+                    for n, c in lines
                     if c not in found
                 ]
                 agencies = Agency.objects.filter(code__in=found)

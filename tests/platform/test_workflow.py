@@ -913,7 +913,7 @@ def test_enrol_from_a_file_of_codes(world: World) -> None:
     bad = SimpleUploadedFile("kode.csv", b"code,name\n51.03,Badung\n99.99,Tidak ada\n")
     response = client.post(url, {"enrol-activity": "evaluasi", "enrol-codes": bad}, follow=True)
     messages = _messages(response)
-    assert "Line 2: no agency has the code '99.99'." in messages
+    assert "Line 3: no agency has the code '99.99'." in messages  # the file's own line (header is line 1)
     assert "Nothing was enrolled; correct the file and try again." in messages
     assert snapshot() == before
     response = client.post(url, {"enrol-activity": "evaluasi"}, follow=True)

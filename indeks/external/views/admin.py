@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from indeks.core.bounded import TableError, read_table
 from indeks.errors import ActionRefused
 from indeks.external import services
 from indeks.external.models import StageRelease
@@ -21,17 +22,13 @@ from indeks.results.models import Snapshot
 from indeks.rounds.models import AssessorAssignment, ConflictOfInterest, Participation, Round, StageChoice
 
 
-def _rows(upload: object) -> list[tuple[int, str, str]]:
-    text = upload.read().decode("utf-8-sig")  # type: ignore[attr-defined]
-    reader = csv.reader(io.StringIO(text))
-    rows = [r for r in reader]
-    start = 1 if rows and [c.strip().lower() for c in rows[0]][:2] == ["assessor", "agency"] else 0
+def _rows(upload: UploadedFile) -> list[tuple[int, str, str]]:
+    """(line, assessor username, agency code) from the assignments file; :class:`TableError` if it is unusable."""
+    rows = read_table(Path(upload.name or "assessors.csv"), upload, allow_xlsx=False, encodings=("utf-8-sig",))
+    first = [str(c).strip().lower() for c in rows[0][1]][:2]
+    start = 1 if first == ["assessor", "agency"] else 0
     # A line with a missing column is a bad line (refused with the others), never silently skipped.
-    return [
-        (k + 1, r[0].strip(), (r[1] if len(r) > 1 else "").strip())
-        for k, r in enumerate(rows)
-        if k >= start and any(c.strip() for c in r)
-    ]
+    return [(n, str(r[0]).strip(), (str(r[1]) if len(r) > 1 else "").strip()) for n, r in rows[start:]]
 
 
 def _id(value: str | None) -> int:
@@ -53,8 +50,8 @@ def assessors(request: HttpRequest, round_id: int) -> HttpResponse:
             if action == "upload" and request.FILES.get("file"):
                 try:
                     rows = _rows(request.FILES["file"])
-                except UnicodeDecodeError as error:
-                    raise ActionRefused(_("The file is not UTF-8 text.")) from error
+                except TableError as error:
+                    raise ActionRefused(_("The file cannot be read."), problems=error.problems) from error
                 count = services.assign_from_rows(actor, round_, rows)
                 messages.success(request, _("%(n)s assignments added.") % {"n": count})
             elif action == "balance":
