@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from indeks.evidence.storage import max_bytes
@@ -26,14 +27,15 @@ class SizeLimitHandler(FileUploadHandler):
         return None
 
 
-def limit_upload_size(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def limit_upload_size(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Add the size limit before the body is parsed (CSRF is still checked, after the handler is in place)."""
     protected = csrf_protect(view)
 
     @csrf_exempt
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.upload_handlers.insert(0, SizeLimitHandler(request))
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # Still a list: the body is parsed only after this (parsing freezes it into an ImmutableList).
+        cast("list[FileUploadHandler]", request.upload_handlers).insert(0, SizeLimitHandler(request))
         return protected(request, *args, **kwargs)
 
     return wrapper

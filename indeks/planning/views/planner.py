@@ -76,7 +76,7 @@ def planner(request: HttpRequest, actor: Actor, participation: Participation) ->
             owners = dict(
                 IndicatorAssignment.objects.filter(participation=participation).values_list("indicator", "owner__name")
             )
-            roadmap = [
+            roadmap: list[dict[str, Any]] = [
                 {
                     "step": step,
                     "indicator": framework.indicator(step.indicator),
