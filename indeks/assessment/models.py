@@ -121,6 +121,9 @@ class SignedDocument(models.Model):
     size = models.PositiveBigIntegerField()
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    damaged_at = models.DateTimeField(null=True, blank=True)
+    """Set when the stored scan no longer matches its SHA-256 (see :mod:`indeks.files`); cleared when whole."""
+    damage = models.CharField(max_length=16, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["participation", "kind"], name="one_signed_document_per_kind")]

@@ -7,6 +7,7 @@ entry, in one transaction. Views, the API and tests all call these.
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -41,6 +42,7 @@ SIGNED_TYPES = {
     b"\xff\xd8\xff": ("image/jpeg", "jpg"),
 }
 MAX_SIGNED_BYTES = 20 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def indicator_units(participation: Participation, indicator: int) -> set[int]:
@@ -514,3 +516,32 @@ def upload_signed(actor: Actor, participation: Participation, kind: str, upload:
             new=ParticipationStatus.SUBMITTED,
         )
     return document
+
+
+def flag_signed_damaged(actor: Actor | None, document: SignedDocument, problem: str) -> None:
+    """A signed scan whose stored file is missing or no longer matches its SHA-256: flagged for the national
+    admin and audited (it is not served). ``problem`` is one of :mod:`indeks.files`' codes."""
+    log.error("signed scan %s (%s) failed its integrity check: %s", document.pk, document.file.name, problem)
+    first = SignedDocument.objects.filter(pk=document.pk, damaged_at__isnull=True).update(
+        damaged_at=timezone.now(), damage=problem
+    )
+    if not first and actor is None:
+        return  # a periodic check of a scan already flagged adds nothing
+    record(
+        actor.user if actor else None,
+        "signed.integrity_failed",
+        participation=document.participation,
+        stage=MANDIRI,
+        field=document.kind,
+        old=f"{problem} sha256:{document.sha256}",
+        note="" if first else "already flagged",
+    )
+
+
+def mark_signed_whole(document: SignedDocument) -> None:
+    """A flagged signed scan was re-hashed whole (restored from a backup): the flag is lifted and audited."""
+    if document.damaged_at is None:
+        return
+    SignedDocument.objects.filter(pk=document.pk).update(damaged_at=None, damage="")
+    document.damaged_at, document.damage = None, ""
+    record(None, "signed.integrity_restored", participation=document.participation, stage=MANDIRI, field=document.kind)

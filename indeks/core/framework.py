@@ -6,7 +6,21 @@ import re
 from collections.abc import Iterable
 from fractions import Fraction
 
-from indeks.core.schema import Aspect, Domain, FrameworkSpec, Indicator, Ladder, PredicateBand
+from indeks.core.numbers import plain, round_half_up, to_indonesian
+from indeks.core.schema import (
+    Aspect,
+    Domain,
+    EvidenceItem,
+    ExternalIndex,
+    FrameworkSpec,
+    Indicator,
+    Ladder,
+    LevelCriteria,
+    PredicateBand,
+    StageSpec,
+    ValueBand,
+    ValueScale,
+)
 
 _ABBREVIATIONS = {"ip/pd": "instansi pusat/pemerintah daerah"}
 
@@ -26,6 +40,19 @@ def normalise_name(name: str) -> str:
     return text.removeprefix("tingkat kematangan ")
 
 
+def _value_range(ladder: Ladder) -> tuple[Fraction, Fraction]:
+    if ladder.values is not None:
+        return ladder.values.min, ladder.values.max
+    return Fraction(ladder.minimum), Fraction(ladder.maximum)
+
+
+def level_in_bands(scale: ValueScale, value: Fraction) -> int:
+    """The level whose band holds ``value`` (the value must lie in the scale's range)."""
+    if scale.shared_edge == "lower_band":
+        return next((b.level for b in scale.bands if value <= b.max), scale.bands[-1].level)
+    return next((b.level for b in reversed(scale.bands) if value >= b.min), scale.bands[0].level)
+
+
 class Framework:
     """A framework that passed validation. Build it with :func:`indeks.core.loader.load_framework`."""
 
@@ -41,11 +68,22 @@ class Framework:
         self._domain_of = {a.code: d for d in self.domains for a in d.aspects}
         self._by_name: dict[str, Indicator] = {}
         for indicator in self.indicators:
-            for name in (indicator.name, *indicator.variants):
+            for name in (indicator.name, *indicator.variants, *indicator.codes):
                 self._by_name.setdefault(normalise_name(name), indicator)
         ladders = [spec.ladders[i.ladder] for i in self.indicators]
         self.min_level = min(ladder.minimum for ladder in ladders)
         self.max_level = max(ladder.maximum for ladder in ladders)
+        self.min_value: Fraction = min(_value_range(ladder)[0] for ladder in ladders)
+        """The lowest value any indicator (and so the index) can take."""
+        self.max_value: Fraction = max(_value_range(ladder)[1] for ladder in ladders)
+        """The highest value any indicator (and so the index) can take."""
+        self._external = {x.id: x for x in spec.external_indices}
+        self._items: dict[str, tuple[Indicator, LevelCriteria, EvidenceItem]] = {
+            item.code: (indicator, crit, item)
+            for indicator in self.indicators
+            for crit in indicator.levels
+            for item in crit.items
+        }
 
     @property
     def id(self) -> str:
@@ -74,6 +112,75 @@ class Framework:
         """The level ladder an indicator is answered on."""
         item = self.indicator(indicator) if isinstance(indicator, int) else indicator
         return self.spec.ladders[item.ladder]
+
+    def value_scale(self, indicator: Indicator | int) -> ValueScale | None:
+        """The value scale of an indicator answered with a value (None for one answered with a whole level)."""
+        return self.ladder_of(indicator).values
+
+    def takes_value(self, indicator: Indicator | int) -> bool:
+        """Whether the indicator is answered with a decimal value (Pemdi) rather than a whole level (SPBE)."""
+        return self.ladder_of(indicator).values is not None
+
+    def band(self, indicator: Indicator | int, level: int) -> ValueBand:
+        """The band of values of ``level`` on the indicator's value scale; ValueError for a level indicator."""
+        scale = self._scale(indicator)
+        return next(b for b in scale.bands if b.level == level)
+
+    def level_of_value(self, indicator: Indicator | int, value: Fraction) -> int:
+        """The level whose band holds ``value`` (a value on a shared edge goes where ``shared_edge`` says)."""
+        scale = self._scale(indicator)
+        return level_in_bands(scale, value)
+
+    def show_value(self, indicator: Indicator | int, value: Fraction) -> str:
+        """A value as the assessors show it: ``Level 2 · 1,75`` (rounded half-up for display only)."""
+        level = self.level_of_value(indicator, value)
+        return f"Level {level} · {to_indonesian(round_half_up(value, self.places))}"
+
+    def _scale(self, indicator: Indicator | int) -> ValueScale:
+        scale = self.ladder_of(indicator).values
+        if scale is None:
+            item = self.indicator(indicator) if isinstance(indicator, int) else indicator
+            raise ValueError(f"indicator {item.number} is answered with a whole level, not a value")
+        return scale
+
+    def external_index(self, index_id: str) -> ExternalIndex:
+        """The other agency's index with ``index_id``; KeyError when the file declares none."""
+        return self._external[index_id]
+
+    def convert(self, indicator: Indicator | int, raw: Fraction) -> Fraction:
+        """The indicator value given by its external index's value ``raw`` (the file's conversion table, exact).
+
+        ValueError when the indicator has no external input or ``raw`` is outside the index's range.
+        """
+        item = self.indicator(indicator) if isinstance(indicator, int) else indicator
+        feed = item.external
+        if feed is None:
+            raise ValueError(f"indicator {item.number} does not take its value from another agency's index")
+        index = self._external[feed.index]
+        if not index.min <= raw <= index.max:
+            raise ValueError(
+                f"indicator {item.number}: {index.id} value {plain(raw)} is outside its range "
+                f"{plain(index.min)}-{plain(index.max)}"
+            )
+        for row in feed.conversion.rows:
+            (in_low, in_high), (out_low, out_high) = row.input, row.value
+            if raw <= in_high:
+                return out_low + (raw - in_low) * (out_high - out_low) / (in_high - in_low)
+        raise AssertionError("validated tables cover the index range")  # pragma: no cover
+
+    def item(self, code: str) -> tuple[Indicator, LevelCriteria, EvidenceItem]:
+        """The evidence item with ``code`` and the indicator and level it belongs to; KeyError when unknown."""
+        return self._items[code]
+
+    @property
+    def stages(self) -> tuple[StageSpec, ...]:
+        """The stages the framework file declares, in round order (empty when it declares none)."""
+        return self.spec.stages
+
+    @property
+    def objection_stage(self) -> StageSpec | None:
+        """The stage that holds the objection step (sanggah), when the framework has one."""
+        return next((s for s in self.spec.stages if s.objection is not None), None)
 
     def aspect_of(self, number: int) -> Aspect:
         """The aspect that holds indicator ``number``."""

@@ -94,6 +94,13 @@ def exact_str(value: Fraction, min_places: int = 2, max_places: int = 15) -> str
     return format(round_half_up(value, max_places), "f")
 
 
+def plain(value: Fraction) -> str:
+    """An exact value for messages: every digit when the expansion ends (``12.5``), else a fraction (``7/3``)."""
+    if terminates(value):
+        return exact_str(value, min_places=0)
+    return f"{value.numerator}/{value.denominator}"
+
+
 def to_indonesian(number: Decimal | str) -> str:
     """Write a decimal the Indonesian way: decimal comma, dot for thousands (``1.234,50``; ``3,28``)."""
     text = format(number, "f") if isinstance(number, Decimal) else number

@@ -1,39 +1,39 @@
-"""Stage resolution: which level counts when an indicator was scored at several stages of a round.
+"""Stage resolution: which answer counts when an indicator was scored at several stages of a round.
 
-At interview and visit an indicator that is not clarified keeps the previous stage's level (carry-forward), so the
-effective level is the last stage that set one; a review correction (Tim Reviu) comes last and always wins
-(FRAMEWORKS.md §4).
+At interview and visit an indicator that is not clarified keeps the previous stage's answer (carry-forward), so the
+effective answer is the last stage that set one; a review correction (Tim Reviu) comes last and always wins
+(FRAMEWORKS.md §4). An objection (sanggah) upheld at a stage is recorded at that stage, so it counts the same way.
+Answers are whole levels (SPBE) or values (Pemdi): resolution does not look at them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-from indeks.core.engine import IndexResult, compute_many
+from indeks.core.engine import Answer, IndexResult, compute_many
 from indeks.core.framework import Framework
+from indeks.core.schema import STAGE_ORDER, Stage
 
+__all__ = [
+    "STAGE_ORDER",
+    "Resolution",
+    "Stage",
+    "compute_round",
+    "effective_levels",
+    "resolve_agency",
+    "resolve_indicator",
+]
 
-class Stage(StrEnum):
-    """The stages of a round, in order (the review correction last)."""
-
-    MANDIRI = "mandiri"
-    DOKUMEN = "dokumen"
-    INTERVIU = "interviu"
-    VISITASI = "visitasi"
-    REVIU = "reviu"
-
-
-STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
+A = TypeVar("A")
 
 
 @dataclass(frozen=True, slots=True)
-class Resolution:
-    """An indicator's effective level and the stage that set it."""
+class Resolution(Generic[A]):
+    """An indicator's effective answer (a level or a value) and the stage that set it."""
 
-    level: int
+    level: A
     stage: Stage
 
 
@@ -43,9 +43,9 @@ def _stages_upto(upto: Stage | None) -> tuple[Stage, ...]:
     return STAGE_ORDER[: STAGE_ORDER.index(Stage(upto)) + 1]
 
 
-def resolve_indicator(by_stage: Mapping[Stage, int | None], upto: Stage | None = None) -> Resolution | None:
-    """The level of the last stage (up to ``upto``) that set one, or None when no stage did."""
-    found: Resolution | None = None
+def resolve_indicator(by_stage: Mapping[Stage, A | None], upto: Stage | None = None) -> Resolution[A] | None:
+    """The answer of the last stage (up to ``upto``) that set one, or None when no stage did."""
+    found: Resolution[A] | None = None
     for stage in _stages_upto(upto):
         level = by_stage.get(stage)
         if level is not None:
@@ -54,10 +54,10 @@ def resolve_indicator(by_stage: Mapping[Stage, int | None], upto: Stage | None =
 
 
 def resolve_agency(
-    by_stage: Mapping[Stage, Mapping[int, int | None]], upto: Stage | None = None
-) -> dict[int, Resolution]:
-    """Every indicator's resolution for one agency whose levels are given per stage."""
-    resolved: dict[int, Resolution] = {}
+    by_stage: Mapping[Stage, Mapping[int, A | None]], upto: Stage | None = None
+) -> dict[int, Resolution[A]]:
+    """Every indicator's resolution for one agency whose answers are given per stage."""
+    resolved: dict[int, Resolution[A]] = {}
     for stage in _stages_upto(upto):
         for number, level in by_stage.get(stage, {}).items():
             if level is not None:
@@ -65,9 +65,9 @@ def resolve_agency(
     return resolved
 
 
-def effective_levels(by_stage: Mapping[Stage, Mapping[int, int | None]], upto: Stage | None = None) -> dict[int, int]:
-    """Every indicator's effective level for one agency (the fast path of :func:`resolve_agency`)."""
-    levels: dict[int, int] = {}
+def effective_levels(by_stage: Mapping[Stage, Mapping[int, A | None]], upto: Stage | None = None) -> dict[int, A]:
+    """Every indicator's effective answer for one agency (the fast path of :func:`resolve_agency`)."""
+    levels: dict[int, A] = {}
     for stage in _stages_upto(upto):
         stage_levels = by_stage.get(stage)
         if stage_levels:
@@ -80,7 +80,7 @@ K = TypeVar("K", bound=Hashable)
 
 def compute_round(
     framework: Framework,
-    agencies: Mapping[K, Mapping[Stage, Mapping[int, int | None]]],
+    agencies: Mapping[K, Mapping[Stage, Mapping[int, Answer | None]]],
     *,
     upto: Stage | None = None,
     allow_missing: bool = False,

@@ -57,8 +57,15 @@ def load_with_lines(text: str) -> tuple[Any, dict[Path, int], list[tuple[Path, i
     return data, lines, duplicates
 
 
-def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], duplicates: list[tuple[Path, int, str]]) -> None:
-    lines[path] = node.start_mark.line + 1
+def _walk(
+    node: yaml.Node,
+    path: Path,
+    lines: dict[Path, int],
+    duplicates: list[tuple[Path, int, str]],
+    line: int | None = None,
+) -> None:
+    # A mapping's value is located at its key (``external:``), not where a block below it starts.
+    lines[path] = line if line is not None else node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -66,7 +73,7 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], duplicates: list[
             if key in seen:
                 duplicates.append((path, key_node.start_mark.line + 1, f"key '{key}' appears twice"))
             seen.add(key)
-            _walk(value_node, (*path, key), lines, duplicates)
+            _walk(value_node, (*path, key), lines, duplicates, key_node.start_mark.line + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*path, index), lines, duplicates)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from indeks import files
 from indeks.core.exports import CsvWriter
 from indeks.evidence import storage
 from indeks.evidence.models import DocumentVersion, EvidenceLink
@@ -69,7 +70,7 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # zipfile writes bytes only (RawIOBase: any buffer)
         self._parts.append(bytes(data))
         return len(data)
 
@@ -120,7 +121,7 @@ def stream_zip(entries: list[Entry]) -> Iterator[bytes]:
             info = zipfile.ZipInfo(entry.filename, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if blob.kind in STORED_KINDS else zipfile.ZIP_DEFLATED
             with archive.open(info, "w", force_zip64=True) as member:
-                for chunk in storage.stream_stored(blob.name):
+                for chunk in files.stream_verified(blob.name, blob.sha256, blob.size):
                     member.write(chunk)
                     yield sink.take()
             yield sink.take()

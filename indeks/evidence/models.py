@@ -23,6 +23,12 @@ class Blob(models.Model):
     name = models.CharField(max_length=255)
     """The name in Django's default storage."""
     created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    """When the stored file was last re-hashed whole (at a download, a deduplication or ``evidence_fsck``)."""
+    damaged_at = models.DateTimeField(null=True, blank=True)
+    """Set when the stored file was found missing, truncated or changed; cleared when it is whole again."""
+    damage = models.CharField(max_length=16, blank=True)
+    """What was wrong (``missing``, ``size``, ``sha256``: see :mod:`indeks.files`)."""
 
     def __str__(self) -> str:
         return f"{self.sha256[:12]}… ({self.kind}, {self.size} B)"

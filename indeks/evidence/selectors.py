@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from indeks.evidence import access
-from indeks.evidence.models import Document, DocumentVersion, EvidenceLink
+from indeks.evidence.models import Blob, Document, DocumentVersion, EvidenceLink
 from indeks.registry.access import Actor
 from indeks.registry.models import Agency
 from indeks.rounds.models import Participation, ParticipationStatus
@@ -136,3 +137,33 @@ def document_text(version: DocumentVersion, limit: int = 200_000) -> str:
         if total >= limit:
             break
     return "\n".join(parts)[:limit]
+
+
+def damaged_blobs(limit: int = 500) -> list[Any]:
+    """Stored evidence files flagged damaged, newest first, with the versions (and agencies) that use them."""
+    versions = DocumentVersion.objects.select_related("document__agency").order_by("document__agency__name", "pk")
+    return list(
+        Blob.objects.filter(damaged_at__isnull=False)
+        .order_by("-damaged_at", "pk")
+        .prefetch_related(Prefetch("versions", queryset=versions))[:limit]
+    )
+
+
+def damaged_signed(limit: int = 500) -> list[Any]:
+    """Signed scans flagged damaged, newest first."""
+    from indeks.assessment.models import SignedDocument
+
+    return list(
+        SignedDocument.objects.filter(damaged_at__isnull=False)
+        .select_related("participation__agency", "participation__round")
+        .order_by("-damaged_at", "pk")[:limit]
+    )
+
+
+def damaged_count() -> int:
+    from indeks.assessment.models import SignedDocument
+
+    return (
+        Blob.objects.filter(damaged_at__isnull=False).count()
+        + SignedDocument.objects.filter(damaged_at__isnull=False).count()
+    )

@@ -2,21 +2,23 @@
 
 Each function checks permission, writes and records the audit entry in one transaction. File content is
 validated (type by content, extension, size) and hashed before anything is written; it is written to storage
-before the records, and removed again when the records cannot be written, so a failed upload leaves neither a
-record nor a file.
+before the records (atomically and verified, :func:`indeks.files.write`), and removed again when the records cannot
+be written, so a failed upload leaves neither a record nor a file. Identical content is stored once; before an
+upload is deduplicated onto a stored file, that file is re-hashed, and a damaged one is repaired from the upload.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indeks import files
 from indeks.assessment.services import indicator_units
 from indeks.audit.services import record, record_changes
 from indeks.errors import ActionRefused
@@ -39,6 +41,7 @@ from indeks.rounds.services import ensure_open
 log = logging.getLogger(__name__)
 LOCKED_STATUSES = (ParticipationStatus.SIGNING, ParticipationStatus.SUBMITTED)
 TEXT_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "odt", "ods"})
+RECHECK_NOTE = timedelta(hours=1)  # a whole file's checked_at is rewritten at most this often
 
 
 @dataclass
@@ -100,17 +103,81 @@ def check_upload(upload: Any) -> Checked:
     return Checked(upload, name, kind, measured.sha256, measured.size)
 
 
-def _store_blob(checked: Checked) -> tuple[Blob, bool]:
-    """The blob of this content, writing the file first when it is new (identical content is stored once)."""
+def _write(checked: Checked, name: str) -> None:
+    try:
+        files.write(checked.upload, name, checked.sha256, checked.size)
+    except files.WriteFailed as error:
+        log.error("evidence upload %s: %s", checked.sha256, error)
+        raise ActionRefused(
+            _("The file %(name)s could not be stored intact (the copy written failed its check). Try again.")
+            % {"name": checked.name}
+        ) from error
+
+
+def _store_blob(checked: Checked, actor: Actor | None = None) -> tuple[Blob, bool]:
+    """The blob of this content and whether this upload created it (identical content is stored once).
+
+    A stored file is re-hashed before an upload is deduplicated onto it; a missing or damaged one is replaced,
+    atomically, by the upload (which has the same SHA-256), and the repair is audited.
+    """
     existing = Blob.objects.filter(sha256=checked.sha256).first()
-    if existing is not None and storage.default_storage.exists(existing.name):
+    if existing is not None:
+        problem = files.check(existing.name, existing.sha256, existing.size)
+        if problem is None:
+            mark_whole(existing)
+            return existing, False
+        _write(checked, existing.name)
+        _record_repair(actor, existing, problem)
         return existing, False
-    name = existing.name if existing else storage.blob_name(checked.sha256, checked.kind)
-    written = storage.write(checked.upload, name, checked.size)
-    blob, _created = Blob.objects.get_or_create(
-        sha256=checked.sha256, defaults={"size": checked.size, "kind": checked.kind, "name": name}
+    name = storage.blob_name(checked.sha256, checked.kind)
+    existed = files.stored_size(name) is not None  # e.g. left by a crash before the fix: replaced, never trusted
+    _write(checked, name)
+    blob, created = Blob.objects.get_or_create(
+        sha256=checked.sha256,
+        defaults={"size": checked.size, "kind": checked.kind, "name": name, "checked_at": timezone.now()},
     )
-    return blob, written
+    return blob, created and not existed
+
+
+def _record_repair(actor: Actor | None, blob: Blob, problem: str) -> None:
+    log.warning("evidence blob %s was %s; repaired from a new upload of the same content", blob.sha256, problem)
+    Blob.objects.filter(pk=blob.pk).update(damaged_at=None, damage="", checked_at=timezone.now())
+    record(
+        actor.user if actor else None,
+        "evidence.repaired",
+        field=f"blob {blob.pk}",
+        old=f"{problem} sha256:{blob.sha256}",
+        new=f"sha256:{blob.sha256}",
+    )
+
+
+def flag_damaged(blob: Blob, problem: str, actor: Actor | None = None) -> None:
+    """Mark a stored file as damaged (missing, truncated or changed) for the national admin, and log it."""
+    log.error("evidence blob %s (%s) failed its integrity check: %s", blob.sha256, blob.name, problem)
+    now = timezone.now()
+    Blob.objects.filter(pk=blob.pk).update(damage=problem, checked_at=now)
+    first = Blob.objects.filter(pk=blob.pk, damaged_at__isnull=True).update(damaged_at=now)
+    blob.damage, blob.checked_at = problem, now
+    blob.damaged_at = now if first else blob.damaged_at
+    if first:
+        record(
+            actor.user if actor else None,
+            "evidence.damaged",
+            field=f"blob {blob.pk}",
+            old=f"{problem} sha256:{blob.sha256}",
+        )
+
+
+def mark_whole(blob: Blob) -> None:
+    """The stored file was just re-hashed whole: note it, and lift a damage flag (restored from a backup)."""
+    now = timezone.now()
+    if blob.damaged_at is None and blob.checked_at is not None and now - blob.checked_at < RECHECK_NOTE:
+        return
+    if blob.damaged_at is not None:
+        log.warning("evidence blob %s is whole again", blob.sha256)
+        record(None, "evidence.integrity_restored", field=f"blob {blob.pk}", new=f"sha256:{blob.sha256}")
+    Blob.objects.filter(pk=blob.pk).update(checked_at=now, damaged_at=None, damage="")
+    blob.checked_at, blob.damaged_at, blob.damage = now, None, ""
 
 
 def _discard(written: list[tuple[str, str]]) -> None:
@@ -154,7 +221,7 @@ def upload_documents(actor: Actor, agency: Agency, uploads: list[Any], meta: Doc
         with transaction.atomic():
             versions = []
             for item in checked:
-                blob, wrote = _store_blob(item)
+                blob, wrote = _store_blob(item, actor)
                 if wrote:
                     written.append((blob.sha256, blob.name))
                 fields = meta.fields()
@@ -228,7 +295,7 @@ def add_version(actor: Actor, document: Document, upload: Any = None, url: str =
         with transaction.atomic():
             document = _live_document(document)
             if checked is not None:
-                blob, wrote = _store_blob(checked)
+                blob, wrote = _store_blob(checked, actor)
                 if wrote:
                     written.append((blob.sha256, blob.name))
                 version = _new_version(actor, document, blob=blob, original_name=checked.name)
@@ -398,16 +465,18 @@ def verify_link(actor: Actor, evidence_link: EvidenceLink, status: str, note: st
     return locked
 
 
-def record_integrity_failure(actor: Actor, version: DocumentVersion) -> None:
-    """Audit a stored file whose content no longer matches its SHA-256 (it is not served)."""
+def record_integrity_failure(actor: Actor, version: DocumentVersion, problem: str = files.WRONG_HASH) -> None:
+    """A download found the stored file damaged (it is not served): flag it and audit the attempt."""
     blob = version.blob
-    log.error("evidence blob %s failed its integrity check", blob.sha256 if blob else "?")
+    if blob is None:
+        return
+    flag_damaged(blob, problem, actor)
     record(
         actor.user,
         "evidence.integrity_failed",
         agency=version.document.agency,
         field=f"document {version.document_id} v{version.number}",
-        old=f"sha256:{blob.sha256}" if blob else "",
+        old=f"{problem} sha256:{blob.sha256}",
     )
 
 

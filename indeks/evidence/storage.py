@@ -2,7 +2,8 @@
 
 Nothing here reads a whole file into memory. Office files (OOXML, ODF) are ZIP archives: the sniffer reads only
 the ZIP's central directory (member names and declared sizes) and never extracts anything. Files are stored in
-Django's default storage under a name derived from their SHA-256, so identical content is stored once.
+Django's default storage under a name derived from their SHA-256, so identical content is stored once; they are
+written and checked by :mod:`indeks.files` (atomic, verified writes; streamed integrity checks).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import default_storage as default_storage  # re-exported: services use it
 from django.utils.translation import gettext as _
 
@@ -231,48 +231,5 @@ def blob_name(sha256: str, kind: str) -> str:
     return f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}.{KINDS[kind].extensions[0]}"
 
 
-def write(upload: Any, name: str, size: int) -> bool:
-    """Stream the upload to ``name`` in default storage unless identical content is there; True when written.
-
-    A write that fails half-way (or that stores a different size) is removed, so no half file remains.
-    """
-    if default_storage.exists(name):
-        return False
-    upload.seek(0)
-    stored = None
-    try:
-        stored = default_storage.save(name, upload if isinstance(upload, File) else File(upload, name=name))
-        if default_storage.size(stored) != size:
-            raise OSError("stored size differs from the upload")
-    except BaseException:
-        for candidate in {stored, name} - {None}:
-            if candidate and default_storage.exists(candidate):
-                default_storage.delete(candidate)
-        raise
-    if stored != name:
-        # Someone stored the same content at the same moment (the storage picked another name): keep theirs.
-        default_storage.delete(stored)
-        return False
-    return True
-
-
-def verify(name: str, sha256: str) -> bool:
-    """Re-hash stored content (streaming) and compare with the recorded SHA-256."""
-    digest = hashlib.sha256()
-    try:
-        with default_storage.open(name, "rb") as stored:
-            while chunk := stored.read(CHUNK):
-                digest.update(chunk)
-    except (OSError, ValueError):
-        return False
-    return digest.hexdigest() == sha256
-
-
 def open_stored(name: str) -> IO[bytes]:
     return default_storage.open(name, "rb")
-
-
-def stream_stored(name: str) -> Iterator[bytes]:
-    with default_storage.open(name, "rb") as stored:
-        while chunk := stored.read(CHUNK):
-            yield chunk

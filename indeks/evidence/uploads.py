@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
@@ -12,6 +12,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from indeks.evidence.storage import max_bytes
+from indeks.files import spool_to_storage
 
 
 class SizeLimitHandler(FileUploadHandler):
@@ -19,6 +20,7 @@ class SizeLimitHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if start + len(raw_data) > max_bytes():
+            # The stubs allow a handler without a request; one in use always has it (too_large reads the note).
             self.request.evidence_too_large = self.file_name  # type: ignore[union-attr]
             raise StopUpload(connection_reset=False)
         return raw_data
@@ -34,8 +36,8 @@ def limit_upload_size(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        # Still a list: the body is parsed only after this (parsing freezes it into an ImmutableList).
-        cast("list[FileUploadHandler]", request.upload_handlers).insert(0, SizeLimitHandler(request))
+        # Large files are received into the storage's temporary area (indeks.files), not FILE_UPLOAD_TEMP_DIR.
+        request.upload_handlers = [SizeLimitHandler(request), *spool_to_storage(request.upload_handlers)]
         return protected(request, *args, **kwargs)
 
     return wrapper

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indeks.evidence.views import documents, indicator, library, report
+from indeks.evidence.views import documents, indicator, integrity, library, report
 
 app_name = "evidence"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("evidence/p/<int:pk>/indicator/<int:number>/evidence.zip", indicator.indicator_zip, name="indicator_zip"),
     path("evidence/link/<int:link_id>/unlink/", indicator.unlink, name="unlink"),
     path("evidence/link/<int:link_id>/verify/", indicator.verify, name="verify"),
+    path("evidence/integrity/", integrity.integrity, name="integrity"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import socket
 import subprocess
@@ -91,4 +92,58 @@ def test_upload_extract_and_download_round_trip_on_s3(world: World, upload: Any,
     assert b"".join(response.streaming_content) == content
     assert response["X-Content-SHA256"] == hashlib.sha256(content).hexdigest()
     client.put_object(Bucket=BUCKET, Key=version.blob.name, Body=content + b"tampered")
-    assert login(world.a.users["coordinator"]).get(reverse("evidence:download", args=[version.pk])).status_code == 500
+    assert login(world.a.users["coordinator"]).get(reverse("evidence:download", args=[version.pk])).status_code == 409
+
+
+def _client(endpoint: str) -> Any:
+    return boto3.client(
+        "s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+    )
+
+
+def _keys(client: Any, prefix: str) -> list[str]:
+    return sorted(item["Key"] for item in client.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", []))
+
+
+@pytest.mark.usefixtures("s3_storage")
+def test_s3_writes_go_through_a_verified_temporary_object(world: World, s3_endpoint: str) -> None:
+    from indeks import files
+
+    client = _client(s3_endpoint)
+    content = samples.PNG + bytes(range(256)) * 4000
+    sha = hashlib.sha256(content).hexdigest()
+    name = f"evidence/{sha[:2]}/{sha[2:4]}/{sha}.png"
+    with pytest.raises(files.WriteFailed):
+        files.write(io.BytesIO(content), name, "0" * 64, len(content))
+    assert _keys(client, name) == []  # a copy that fails its check never reaches the final key
+    files.write(io.BytesIO(content), name, sha, len(content))
+    assert client.get_object(Bucket=BUCKET, Key=name)["Body"].read() == content
+    assert _keys(client, "tmp/") == []
+    assert files.check(name, sha, len(content)) is None
+    client.put_object(Bucket=BUCKET, Key=name, Body=content[:1000])
+    assert files.check(name, sha, len(content)) == "size"
+    assert files.check("evidence/no/such/file.png", sha, len(content)) == "missing"
+
+
+@pytest.mark.usefixtures("s3_storage")
+def test_evidence_fsck_on_s3_removes_leftovers_and_flags_damage(
+    world: World, upload: Any, s3_endpoint: str, capsys: Any
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    client = _client(s3_endpoint)
+    version = upload(world, "foto.png", samples.PNG + b"\0" * 3000, doc_type="tangkapan_layar")
+    client.put_object(Bucket=BUCKET, Key="tmp/write-killed.part", Body=b"partial")
+    client.put_object(Bucket=BUCKET, Key="tmp/notes.txt", Body=b"not ours")
+    client.create_multipart_upload(Bucket=BUCKET, Key="tmp/write-killedtoo.part")
+    call_command("evidence_fsck", "--older-than", "0")
+    out = capsys.readouterr().out
+    assert "1 temporary file(s) removed (7 bytes), 1 incomplete multipart upload(s) aborted" in out
+    assert "1 evidence file(s) verified" in out
+    assert _keys(client, "tmp/") == ["tmp/notes.txt"]
+    assert client.list_multipart_uploads(Bucket=BUCKET, Prefix="tmp/").get("Uploads", []) == []
+    client.put_object(Bucket=BUCKET, Key=version.blob.name, Body=b"\x89PNG broken")
+    with pytest.raises(CommandError, match="1 stored file"):
+        call_command("evidence_fsck")
+    assert Blob.objects.get().damage == "size"
+    client.delete_object(Bucket=BUCKET, Key="tmp/notes.txt")

@@ -193,21 +193,21 @@ def test_an_identical_upload_committed_meanwhile_is_reused(
     world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The race, made deterministic: another request stores the same content between our check and our insert."""
-    from indeks.evidence import storage
+    from indeks import files
 
-    real_write = storage.write
+    real_write = files.write
 
-    def write_after_the_other_request(upload: Any, name: str, size: int) -> bool:
-        monkeypatch.setattr(storage, "write", real_write)
+    def write_after_the_other_request(upload: Any, name: str, sha256: str, size: int) -> None:
+        monkeypatch.setattr(files, "write", real_write)
         other = services.upload_documents(
             world.a.actor("operator"), world.a.agency, [upload_file("other.pdf", PDF)], DocumentMeta("peraturan")
         )
         assert other[0].blob.name == name
-        return real_write(upload, name, size)
+        real_write(upload, name, sha256, size)
 
-    monkeypatch.setattr(storage, "write", write_after_the_other_request)
+    monkeypatch.setattr(files, "write", write_after_the_other_request)
     ours = services.check_upload(upload_file("ours.pdf", PDF))
-    blob, wrote = services._store_blob(ours)
+    blob, wrote = services._store_blob(ours, world.a.actor("coordinator"))
     assert wrote is False
     assert Blob.objects.count() == 1
     assert Blob.objects.get() == blob

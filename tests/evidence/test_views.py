@@ -123,7 +123,7 @@ def test_a_tampered_file_is_not_served_and_the_incident_is_audited(world: World,
     default_storage.delete(doc.blob.name)
     default_storage.save(doc.blob.name, io.BytesIO(PDF.replace(b"Arsitektur", b"Arsitekxur")))
     response = login(world.a.users["coordinator"]).get(reverse("evidence:download", args=[doc.pk]))
-    assert response.status_code == 500
+    assert response.status_code == 409
     assert b"integrity" in response.content
     entry = AuditEntry.objects.get(action="evidence.integrity_failed")
     assert doc.blob.sha256 in entry.old

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indeks import files
 from indeks.assessment import services
 from indeks.assessment.documents import render_pdf
 from indeks.assessment.forms import SignedUploadForm
@@ -102,6 +103,17 @@ def signed_download(request: HttpRequest, actor: Actor, participation: Participa
     document = SignedDocument.objects.filter(participation=participation, kind=kind).first()
     if document is None:
         raise Http404
+    problem = files.check(document.file.name, document.sha256, document.size)
+    if problem:  # never served; flagged for the national admin (indeks.files, docs/evidence.md)
+        services.flag_signed_damaged(actor, document, problem)
+        message = _(
+            "The stored scan is missing or no longer matches the SHA-256 recorded at upload, so it is not served. "
+            "The national administrator has been notified."
+        )
+        return render(
+            request, "web/error.html", {"title": _("File failed its integrity check"), "message": message}, status=409
+        )
+    services.mark_signed_whole(document)
     stored = document.file.open("rb")
     found = services.scan_type(stored.read(16))
     stored.seek(0)

@@ -50,3 +50,9 @@ def dashboard_evidence(context: Any, participation: Any) -> dict[str, Any]:
         "indicator_count": len(warnings),
         "linked_count": len(grouped),
     }
+
+
+@register.inclusion_tag("evidence/_damaged_notice.html", takes_context=True)
+def damaged_files_notice(context: Any) -> dict[str, Any]:
+    """For the national admin's pages: how many stored files are flagged damaged, with the link to the list."""
+    return {"count": selectors.damaged_count(), "show": actor_of(context["request"]).is_national_admin}

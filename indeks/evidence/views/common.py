@@ -8,8 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 
 from indeks.errors import ActionRefused
 from indeks.registry.access import actor_of
@@ -45,3 +46,11 @@ def too_large(request: HttpRequest) -> ActionRefused | None:
 
 def uploaded_files(request: HttpRequest, field: str) -> list[Any]:
     return [f for f in request.FILES.getlist(field) if f is not None]
+
+
+def integrity_error(request: HttpRequest, damaged: list[tuple[Any, Any]]) -> HttpResponse:
+    """The page for stored files that failed their check, ``damaged`` as (version, blob) pairs: a 409, never a 500.
+
+    The files are already flagged for the national admin (``services.record_integrity_failure``).
+    """
+    return render(request, "evidence/integrity_error.html", {"damaged": damaged}, status=409)

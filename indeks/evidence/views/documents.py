@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indeks import files
 from indeks.assessment.services import indicator_units
 from indeks.errors import ActionRefused
 from indeks.evidence import access, selectors, services, storage, textmatch
 from indeks.evidence.forms import DocumentMetaForm, VersionForm
 from indeks.evidence.uploads import limit_upload_size
-from indeks.evidence.views.common import evidence_view, refuse, too_large
+from indeks.evidence.views.common import evidence_view, integrity_error, refuse, too_large
 from indeks.registry.access import Actor
 
 
@@ -108,14 +109,20 @@ def delete(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 @evidence_view
 def download(request: HttpRequest, actor: Actor, pk: int) -> HttpResponseBase:
-    """The stored file, after its SHA-256 is re-verified (a mismatch is audited and nothing is served)."""
+    """The stored file, after its size and SHA-256 are re-verified.
+
+    A damaged file is never served: the page says so (409), the file is flagged for the national admin and the
+    attempt is audited.
+    """
     version = selectors.get_version(actor, pk)
     if version.blob is None:
         return redirect(version.url)
     blob = version.blob
-    if not storage.verify(blob.name, blob.sha256):
-        services.record_integrity_failure(actor, version)
-        return render(request, "evidence/integrity_error.html", {"version": version, "blob": blob}, status=500)
+    problem = files.check(blob.name, blob.sha256, blob.size)
+    if problem:
+        services.record_integrity_failure(actor, version, problem)
+        return integrity_error(request, [(version, blob)])
+    services.mark_whole(blob)
     kind = storage.KINDS.get(blob.kind)
     response = FileResponse(
         storage.open_stored(blob.name),

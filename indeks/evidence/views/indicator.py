@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -142,10 +143,10 @@ def verify(request: HttpRequest, actor: Actor, link_id: int) -> HttpResponse:
 
 
 @evidence_view
-def indicator_zip(request: HttpRequest, actor: Actor, pk: int, number: int) -> StreamingHttpResponse:
+def indicator_zip(request: HttpRequest, actor: Actor, pk: int, number: int) -> HttpResponseBase:
     participation = selectors.get_participation(actor, pk)
     _check_number(participation, number)
     links = list(selectors.live_links(participation, number).select_related("participation__round"))
     versions = list({found.version_id: found.version for found in links}.values())
     filename = f"bukti-dukung-{participation.agency.code}-{participation.round.year}-{number}.zip"
-    return zip_response(bundle.entries_for(versions, links), filename)
+    return zip_response(request, actor, bundle.entries_for(versions, links), filename)
