@@ -25,7 +25,7 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +69,8 @@ def _s3_class() -> type | None:
         from storages.backends.s3 import S3Storage
     except ImportError:  # pragma: no cover (django-storages is a dependency)
         return None
-    return S3Storage
+    s3: type = S3Storage  # django-storages has no type hints
+    return s3
 
 
 def _kind(store: Storage) -> str:
@@ -87,6 +88,17 @@ def is_local(store: Storage | None = None) -> bool:
     return _kind(store or default_storage) == "local"
 
 
+def _local(store: Storage) -> FileSystemStorage:
+    if not isinstance(store, FileSystemStorage):
+        raise ImproperlyConfigured(f"{type(store).__name__} is not a local file system storage")
+    return store
+
+
+def _s3(store: Storage) -> Any:
+    """The store as django-storages' S3Storage (connection, bucket_name, location), which has no type hints."""
+    return store
+
+
 # --- Reading ---------------------------------------------------------------------------------------------------
 
 
@@ -100,9 +112,9 @@ def read_chunks(name: str, store: Storage | None = None) -> Iterator[bytes]:
     """The stored file's bytes in chunks (on S3 streamed from the response body, never spooled to disk)."""
     store = store or default_storage
     if _kind(store) == "s3":
-        client = store.connection.meta.client
+        client = _s3(store).connection.meta.client
         try:
-            body = client.get_object(Bucket=store.bucket_name, Key=_s3_key(store, name))["Body"]
+            body = client.get_object(Bucket=_s3(store).bucket_name, Key=_s3_key(store, name))["Body"]
         except client.exceptions.NoSuchKey as error:
             raise FileNotFoundError(name) from error
         try:
@@ -207,7 +219,7 @@ def _ensure_dir(store: FileSystemStorage, directory: Path) -> None:
 
 
 def local_temp_dir(store: FileSystemStorage | None = None) -> Path:
-    store = store or default_storage
+    store = store or _local(default_storage)
     directory = Path(store.path(TEMP_AREA))
     _ensure_dir(store, directory)
     return directory
@@ -307,7 +319,7 @@ def write(source: Any, name: str, sha256: str, size: int, store: Storage | None 
     if _kind(store) == "s3":
         _write_s3(store, source, name, sha256, size)
     else:
-        _write_local(store, source, name, sha256, size)
+        _write_local(_local(store), source, name, sha256, size)
 
 
 # --- Receiving uploads into the temporary area -----------------------------------------------------------------
@@ -317,7 +329,7 @@ class SpooledUpload(TemporaryUploadedFile):
     """An uploaded file received into the storage's temporary area instead of ``FILE_UPLOAD_TEMP_DIR``."""
 
     def __init__(
-        self, name: str, content_type: str, size: int, charset: str | None, content_type_extra: Any = None
+        self, name: str | None, content_type: str | None, size: int, charset: str | None, content_type_extra: Any = None
     ) -> None:
         file = tempfile.NamedTemporaryFile(prefix=TEMP_PREFIXES[0], suffix=TEMP_SUFFIX, dir=local_temp_dir())  # noqa: SIM115
         UploadedFile.__init__(self, file, name, content_type, size, charset, content_type_extra)
@@ -331,7 +343,7 @@ class SpoolToStorage(TemporaryFileUploadHandler):
         self.file = SpooledUpload(self.file_name, self.content_type, 0, self.charset, self.content_type_extra)
 
 
-def spool_to_storage(handlers: list[FileUploadHandler]) -> list[FileUploadHandler]:
+def spool_to_storage(handlers: Sequence[FileUploadHandler]) -> list[FileUploadHandler]:
     """The request's upload handlers with Django's temporary-file handler replaced by :class:`SpoolToStorage`
     when the default storage is on the local file system (on S3 nothing changes)."""
     if not is_local():
@@ -378,8 +390,8 @@ def sweep_temporary(older_than: float, store: Storage | None = None) -> Swept:
             files += 1
             size += stat.st_size
         return Swept(files, size)
-    client = store.connection.meta.client
-    bucket = store.bucket_name
+    client = _s3(store).connection.meta.client
+    bucket = _s3(store).bucket_name
     prefix = _s3_key(store, TEMP_AREA) + "/"
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for item in page.get("Contents", ()):
@@ -410,10 +422,10 @@ def list_names(prefix: str, store: Storage | None = None) -> Iterator[str]:
             for leaf in sorted(names):
                 yield Path(directory, leaf).relative_to(root).as_posix()
         return
-    client = store.connection.meta.client
-    location = str(store.location).strip("/")
+    client = _s3(store).connection.meta.client
+    location = str(_s3(store).location).strip("/")
     key_prefix = f"{location}/{prefix}/" if location else f"{prefix}/"
     strip = len(location) + 1 if location else 0
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=store.bucket_name, Prefix=key_prefix):
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=_s3(store).bucket_name, Prefix=key_prefix):
         for item in page.get("Contents", ()):
             yield item["Key"][strip:]

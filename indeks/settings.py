@@ -228,6 +228,7 @@ else:
 
 # Background jobs (text extraction of evidence): django-tasks with its database back-end; `manage.py db_worker`
 # runs them (make demo starts one). INDEKS_TASKS=immediate runs them inside the request instead.
+TASKS: dict[str, dict[str, str | list[str]]]
 if os.environ.get("INDEKS_TASKS", "database") == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:

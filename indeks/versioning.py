@@ -45,7 +45,7 @@ def lock_for_edit(
         if version not in (None, 0):
             raise ActionRefused(gone)
         return make()
-    if version != current.version:  # type: ignore[attr-defined]
+    if version != current.version:  # type: ignore[attr-defined]  # M: a model with a version field (no such bound)
         raise EditConflict(conflict, differences(current, yours), current)
     return current
 
@@ -60,7 +60,7 @@ def save_next_version(
 ) -> M:
     """Save ``obj`` with its version raised by one. A first save that loses the race for the row (unique
     constraint) raises the same ``EditConflict`` against the row the winner saved."""
-    obj.version += 1  # type: ignore[attr-defined]
+    obj.version += 1  # type: ignore[attr-defined]  # M: a model with a version field (no such bound)
     if obj.pk is not None:
         obj.save(update_fields=[*update_fields, "version"] if update_fields else None)
         return obj

@@ -57,13 +57,13 @@ class LoginAttemptsHandler(AxesDatabaseHandler):
     from it reach INDEKS_LOGIN_ADDRESS_FAILURE_LIMIT within the cool-off."""
 
     def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
-        failures = super().get_failures(request, credentials)
+        failures = int(super().get_failures(request, credentials))
         address = getattr(request, "axes_ip_address", None)
         if address is None:
             return failures
         since = get_cool_off_threshold(request)
         if failures_from_address(address, since) >= settings.INDEKS_LOGIN_ADDRESS_FAILURE_LIMIT:
-            return max(failures, get_failure_limit(request, credentials))
+            return max(failures, int(get_failure_limit(request, credentials)))
         return failures
 
 

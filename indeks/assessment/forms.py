@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from indeks.core.schema import Ladder
@@ -18,9 +19,9 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, ladder: Ladder, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices: list[tuple[Any, str]] = [("", _("— choose a level —"))]
+        choices: list[tuple[int | str, str | Promise]] = [("", _("— choose a level —"))]
         choices += [(rung.level, f"{rung.level} — {rung.name}") for rung in ladder.levels]
-        self.fields["level"].choices = choices
+        cast(forms.TypedChoiceField, self.fields["level"]).choices = choices
 
 
 class ReturnForm(forms.Form):

@@ -126,11 +126,13 @@ def previous_year(participation: Participation) -> PreviousYear | None:
     if published is not None:
         levels = published
     else:
-        levels = dict(
-            Answer.objects.filter(participation=previous, stage=MANDIRI, level__isnull=False).values_list(
-                "indicator", "level"
-            )
-        )
+        levels = {
+            indicator: level
+            for indicator, level in Answer.objects.filter(
+                participation=previous, stage=MANDIRI, level__isnull=False
+            ).values_list("indicator", "level")
+            if level is not None
+        }
     if not levels:
         return None
     result = compute(previous.round.framework, levels, allow_missing=True)
@@ -189,5 +191,6 @@ def round_levels(participation_ids: Iterable[int]) -> dict[int, dict[int, int]]:
     for pid, indicator, stage, level in Answer.objects.filter(
         participation_id__in=list(participation_ids), level__isnull=False
     ).values_list("participation_id", "indicator", "stage", "level"):
-        by_participation[pid][Stage(stage)][indicator] = level
+        if level is not None:
+            by_participation[pid][Stage(stage)][indicator] = level
     return {pid: effective_levels(stages) for pid, stages in by_participation.items()}

@@ -16,10 +16,15 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # openpyxl is imported only by the code that writes a workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+# What an XLSX cell holds (openpyxl's own union is private to its stubs).
+CellValue = str | int | float | Decimal | bool | datetime | date | time | timedelta | None
 
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 QUOTE = "'"
@@ -67,13 +72,15 @@ class CsvWriter:
             self.writerow(values)
 
 
-def append_row(sheet: Worksheet, values: Iterable[object]) -> None:
+def append_row(sheet: Worksheet, values: Iterable[CellValue]) -> None:
     """Append one row to an openpyxl sheet; every text cell is inert and stored as text (never as a formula)."""
     from openpyxl.cell.cell import Cell
 
     cells: list[Any] = []
-    for value in safe_row(values):
-        cell = Cell(sheet, value=value)
+    for value in values:
+        if isinstance(value, str):
+            value = safe_text(value)
+        cell = Cell(sheet, row=1, column=1, value=value)  # append() moves the cell to its place in the new row
         if isinstance(value, str):
             cell.data_type = "s"
         cells.append(cell)

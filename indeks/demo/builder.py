@@ -194,7 +194,7 @@ def build_demo() -> DemoAccounts:
         for role in (Role.COORDINATOR, Role.OFFICIAL, Role.OPERATOR, Role.LEADERSHIP):
             username = f"{role.value}-{slug}"
             users[role] = user_model.objects.create(
-                username=username, first_name=role.label, last_name=agency.name[:100], password=password
+                username=username, first_name=str(role.label), last_name=agency.name[:100], password=password
             )
             RoleAssignment.objects.create(user=users[role], role=role, agency=agency)
         for key, unit in units.items():
@@ -334,6 +334,8 @@ def accounts_for(code: str) -> list[tuple[str, str, str]]:
         .select_related("user", "agency", "unit")
         .order_by("role", "user__username")
     ):
+        if a.agency is None:  # never: filtered by the agency's code (narrows the type)
+            continue
         if a.role == Role.RESPONDENT:
             if a.user.username.rsplit("-", 1)[-1] in ("kominfo", "hukum") and a.unit is not None:
                 rows.append((a.user.username, f"{Role(a.role).label} — {a.unit.name}", a.agency.name))

@@ -34,7 +34,16 @@ def _assign(round_: Round, assessors: list[Any], conflicts: set[tuple[int, int]]
 
 
 def _assessor_of(participation: Participation) -> Any:
-    return AssessorAssignment.objects.filter(round=participation.round, agency=participation.agency).first().assessor
+    found = AssessorAssignment.objects.filter(round=participation.round, agency=participation.agency).first()
+    if found is None:
+        raise LookupError(f"No assessor is assigned to {participation.agency} (demo).")
+    return found.assessor
+
+
+def _levels(p: Participation, stage: str) -> dict[int, int]:
+    """The levels of a stage of the participation, by indicator (every answer the demo writes has one)."""
+    rows = Answer.objects.filter(participation=p, stage=stage).values_list("indicator", "level")
+    return {n: level for n, level in rows if level is not None}
 
 
 def _stage_answers(
@@ -87,7 +96,7 @@ def build_external_demo(
     for code, state in states.items():
         p = current[code]
         who = _assessor_of(p)
-        mandiri = dict(Answer.objects.filter(participation=p, stage="mandiri").values_list("indicator", "level"))
+        mandiri = _levels(p, "mandiri")
         numbers = sorted(mandiri)
         scored = numbers if state != "dokumen" else numbers[: len(numbers) // 2]
         dokumen = _stage_answers(p, "dokumen", scored, mandiri, who, rng)
@@ -132,7 +141,7 @@ def build_external_demo(
             latest = {
                 **mandiri,
                 **dokumen,
-                **dict(Answer.objects.filter(participation=p, stage="interviu").values_list("indicator", "level")),
+                **_levels(p, "interviu"),
             }
             corrected = rng.sample(numbers, 2)
             ReviewDecision.objects.bulk_create(
@@ -172,17 +181,18 @@ def build_external_demo(
 
     # 2024: every agency reviewed (a few corrections), finalised and published.
     previous = list(Participation.objects.filter(round=round_2024))
-    latest_2024 = {}
+    latest_2024: dict[tuple[int, int], int] = {}
     for pid, n, level in Answer.objects.filter(participation__in=previous, stage="dokumen").values_list(
         "participation_id", "indicator", "level"
     ):
-        latest_2024[(pid, n)] = level
+        if level is not None:
+            latest_2024[(pid, n)] = level
     decisions, corrections = [], []
     for p in previous:
-        corrected = set(rng.sample(range(1, 48), 1))
+        wrong = set(rng.sample(range(1, 48), 1))
         for n in range(1, 48):
             level = latest_2024.get((p.pk, n), 1)
-            bad = n in corrected and level > 1
+            bad = n in wrong and level > 1
             decisions.append(
                 ReviewDecision(
                     participation=p,

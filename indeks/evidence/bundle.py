@@ -70,7 +70,7 @@ class _Sink(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # zipfile writes bytes only (RawIOBase: any buffer)
         self._parts.append(bytes(data))
         return len(data)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,7 @@ class DocumentMetaForm(forms.Form):
 
     def __init__(self, *args: Any, agency_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(agency_id=agency_id)  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[Unit]", self.fields["unit"]).queryset = Unit.objects.filter(agency_id=agency_id)
 
     def meta(self) -> DocumentMeta:
         data = self.cleaned_data
@@ -47,7 +47,8 @@ class DocumentMetaForm(forms.Form):
 
 
 class UploadForm(DocumentMetaForm):
-    files = forms.FileField(label=_("Files"), widget=MultipleFileInput(), required=False)
+    # The form metaclass moves declared fields into base_fields, so this does not shadow BaseForm.files at run time.
+    files = forms.FileField(label=_("Files"), widget=MultipleFileInput(), required=False)  # type: ignore[assignment]
     url = forms.CharField(label=_("…or a link (URL)"), max_length=1000, required=False)
     login_note = forms.CharField(
         label=_("Test login for the link (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -96,7 +96,7 @@ def xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the default sheet
     for title, rows in sheets.items():
         sheet = workbook.create_sheet(title)
         for row in rows:

@@ -91,7 +91,7 @@ def search_text(agency_ids: set[int] | None, query: str, limit: int = 50) -> lis
     words = tokens(query)
     if not words or agency_ids == set():
         return []
-    params: list[object] = []
+    params: list[str | int] = []
     if connection.vendor == "postgresql":
         sql = _POSTGRES.replace("{cfg}", postgres_config())
         params.append(" & ".join(f"{w}:*" for w in words))

@@ -69,7 +69,7 @@ def get_link(actor: Actor, pk: int) -> EvidenceLink:
     return found
 
 
-def versions_prefetch() -> Prefetch:
+def versions_prefetch() -> Prefetch[str, QuerySet[DocumentVersion]]:
     return Prefetch("versions", queryset=DocumentVersion.objects.select_related("blob").order_by("-number"))
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage as default_storage  # re-exported: services use it
 from django.utils.translation import gettext as _
 
 from indeks.errors import ActionRefused

@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from indeks.evidence.storage import max_bytes
@@ -19,6 +20,7 @@ class SizeLimitHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if start + len(raw_data) > max_bytes():
+            # The stubs allow a handler without a request; one in use always has it (too_large reads the note).
             self.request.evidence_too_large = self.file_name  # type: ignore[union-attr]
             raise StopUpload(connection_reset=False)
         return raw_data
@@ -27,13 +29,13 @@ class SizeLimitHandler(FileUploadHandler):
         return None
 
 
-def limit_upload_size(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def limit_upload_size(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Add the size limit before the body is parsed (CSRF is still checked, after the handler is in place)."""
     protected = csrf_protect(view)
 
     @csrf_exempt
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # Large files are received into the storage's temporary area (indeks.files), not FILE_UPLOAD_TEMP_DIR.
         request.upload_handlers = [SizeLimitHandler(request), *spool_to_storage(request.upload_handlers)]
         return protected(request, *args, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -46,9 +46,15 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.framework = framework
         self.peers = {str(p.agency_id): p for p in peers}
-        self.fields["predicate"].choices = [(b.name, b.display_name) for b in framework.spec.predicates[1:]]
-        self.fields["peer"].choices = [(key, f"{p.name} ({float(p.index):.2f})") for key, p in self.peers.items()]
-        self.fields["locked"].choices = [(i.number, f"{i.number}. {i.name}") for i in framework.indicators]
+        cast(forms.ChoiceField, self.fields["predicate"]).choices = [
+            (b.name, b.display_name) for b in framework.spec.predicates[1:]
+        ]
+        cast(forms.ChoiceField, self.fields["peer"]).choices = [
+            (key, f"{p.name} ({float(p.index):.2f})") for key, p in self.peers.items()
+        ]
+        cast(forms.TypedMultipleChoiceField, self.fields["locked"]).choices = [
+            (i.number, f"{i.number}. {i.name}") for i in framework.indicators
+        ]
         self.fields["locked"].widget.attrs["size"] = 6
 
     def clean(self) -> dict[str, Any]:

@@ -43,7 +43,8 @@ def baseline_levels(participation: Participation, baseline: str, actor: Actor) -
     for indicator, stage, level in Answer.objects.filter(
         participation=source, level__isnull=False, stage__in=stages
     ).values_list("indicator", "stage", "level"):
-        by_stage[Stage(stage)][indicator] = level
+        if level is not None:
+            by_stage[Stage(stage)][indicator] = level
     result = compute(framework, effective_levels(by_stage), allow_missing=True)
     return dict(result.levels), list(result.filled_in)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from indeks.audit.services import record
 from indeks.registry.models import Agency, AgencyKind, Role, RoleAssignment, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Administrative cities and the regency of DKI Jakarta are not autonomous regions and are not evaluated.
 EVALUATED_REGION_KINDS = {AgencyKind.PROVINSI, AgencyKind.KABUPATEN, AgencyKind.KOTA}
@@ -53,7 +57,7 @@ def import_registry() -> tuple[int, int]:
 
 @transaction.atomic
 def grant_role(
-    actor_user: object, user: object, role: Role, agency: Agency | None = None, unit: Unit | None = None
+    actor_user: object, user: User, role: Role, agency: Agency | None = None, unit: Unit | None = None
 ) -> RoleAssignment:
     """Give a person a role (in an agency / unit, or nationally), recorded in the audit trail."""
     assignment, made = RoleAssignment.objects.get_or_create(user=user, role=role, agency=agency, unit=unit)

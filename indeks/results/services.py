@@ -71,7 +71,8 @@ def finalise(actor: Actor, round_: Round, *, excluded: set[int], note: str = "")
     for pid, n, level in Answer.objects.filter(
         participation__round=round_, stage=Stage.MANDIRI.value, level__isnull=False
     ).values_list("participation_id", "indicator", "level"):
-        self_levels.setdefault(pid, {})[n] = level
+        if level is not None:
+            self_levels.setdefault(pid, {})[n] = level
     rows = []
     for p in participations:
         if p.pk in excluded:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["framework_id"].choices = [(f, f) for f in builtin_ids()]
+        cast(forms.ChoiceField, self.fields["framework_id"]).choices = [(f, f) for f in builtin_ids()]
         for stage in StageChoice:
             self.fields[f"{stage.value}_opens"] = forms.DateTimeField(
                 label=_("%(stage)s opens") % {"stage": stage.label}, required=False, widget=DATETIME

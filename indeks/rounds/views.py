@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,7 +53,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def _codes_from_file(upload: UploadedFile) -> tuple[list[tuple[int, str]], list[str]]:
     """(line, agency code) pairs from a text file of codes (one per line, or a CSV with a 'code' column)."""
     try:
-        rows = read_table(Path(upload.name or "codes.csv"), upload, allow_xlsx=False, encodings=("utf-8-sig",))
+        content = cast(BinaryIO, upload)  # an upload is a binary file object (read, seek, size)
+        rows = read_table(Path(upload.name or "codes.csv"), content, allow_xlsx=False, encodings=("utf-8-sig",))
     except TableError as error:
         return [], error.problems
     header = [str(c).strip().lower() for c in rows[0][1]]

@@ -68,9 +68,12 @@ def general(request: HttpRequest, actor: Actor, participation: Participation) ->
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        question = GeneralQuestion.objects.filter(
-            round_id=participation.round_id, pk=request.POST.get("question")
-        ).first()
+        question_id = request.POST.get("question")
+        question = (
+            GeneralQuestion.objects.filter(round_id=participation.round_id, pk=question_id).first()
+            if question_id is not None
+            else None
+        )
         form = GeneralAnswerForm(request.POST)
         if question is None:
             messages.error(request, _("Unknown question."))

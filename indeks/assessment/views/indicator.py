@@ -40,7 +40,7 @@ def _context(
     agency_id = participation.agency_id
     ladder = framework.ladder_of(indicator)
     if form is None:
-        initial = {"version": answer.version if answer else 0}
+        initial: dict[str, object] = {"version": answer.version if answer else 0}
         if answer:
             initial.update(level=answer.level, fakta=answer.fakta, analisis=answer.analisis)
         form = AnswerForm(initial=initial, ladder=ladder)

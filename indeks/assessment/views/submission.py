@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -91,7 +92,7 @@ def document_pdf(request: HttpRequest, actor: Actor, participation: Participatio
 
 
 @participation_view
-def signed_download(request: HttpRequest, actor: Actor, participation: Participation, kind: str) -> HttpResponse:
+def signed_download(request: HttpRequest, actor: Actor, participation: Participation, kind: str) -> HttpResponseBase:
     """A signed scan, through the permission check (media is never public).
 
     Its Content-Type comes from its first bytes, never from the name it was uploaded under, and the browser is told

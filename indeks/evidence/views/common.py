@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from indeks.errors import ActionRefused
 from indeks.registry.access import actor_of
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]  # pages, redirects and streamed files
 
 
 def evidence_view(view: View) -> View:
@@ -22,7 +23,7 @@ def evidence_view(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return view(request, actor_of(request), *args, **kwargs)
 
     return wrapper

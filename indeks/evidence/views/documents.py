@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -107,7 +108,7 @@ def delete(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 
 @evidence_view
-def download(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+def download(request: HttpRequest, actor: Actor, pk: int) -> HttpResponseBase:
     """The stored file, after its size and SHA-256 are re-verified.
 
     A damaged file is never served: the page says so (409), the file is flagged for the national admin and the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -142,7 +143,7 @@ def verify(request: HttpRequest, actor: Actor, link_id: int) -> HttpResponse:
 
 
 @evidence_view
-def indicator_zip(request: HttpRequest, actor: Actor, pk: int, number: int) -> HttpResponse:
+def indicator_zip(request: HttpRequest, actor: Actor, pk: int, number: int) -> HttpResponseBase:
     participation = selectors.get_participation(actor, pk)
     _check_number(participation, number)
     links = list(selectors.live_links(participation, number).select_related("participation__round"))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from indeks.evidence.models import DocumentVersion, EvidenceLink
 from indeks.evidence.uploads import limit_upload_size
 from indeks.evidence.views.common import evidence_view, integrity_error, refuse, too_large, uploaded_files
 from indeks.registry.access import Actor
+from indeks.registry.models import Agency
 
 
 @evidence_view
@@ -49,20 +51,20 @@ def upload(request: HttpRequest, actor: Actor, agency_id: int) -> HttpResponse:
     return redirect("evidence:library", agency.pk)
 
 
-def upload_from_form(request: HttpRequest, actor: Actor, agency: object) -> list[DocumentVersion]:
+def upload_from_form(request: HttpRequest, actor: Actor, agency: Agency) -> list[DocumentVersion]:
     """Files or a link from an UploadForm post (shared by the library and the indicator page)."""
     refused = too_large(request)
     if refused:
         raise refused
-    form = UploadForm(request.POST, agency_id=agency.pk)  # type: ignore[attr-defined]
+    form = UploadForm(request.POST, agency_id=agency.pk)
     if not form.is_valid():
         raise ActionRefused(_("Check the document's details."), problems=[str(e) for e in form.errors.values()])
     files = uploaded_files(request, "files")
     if files:
-        return services.upload_documents(actor, agency, files, form.meta())  # type: ignore[arg-type]
+        return services.upload_documents(actor, agency, files, form.meta())
     if form.cleaned_data["url"]:
         meta = form.meta()
-        return [services.register_link(actor, agency, form.cleaned_data["url"], form.cleaned_data["login_note"], meta)]  # type: ignore[arg-type]
+        return [services.register_link(actor, agency, form.cleaned_data["url"], form.cleaned_data["login_note"], meta)]
     raise ActionRefused(_("Choose files to upload or enter a link."))
 
 
@@ -83,7 +85,7 @@ def search_page(request: HttpRequest, actor: Actor, agency_id: int) -> HttpRespo
 
 
 @evidence_view
-def agency_zip(request: HttpRequest, actor: Actor, agency_id: int) -> HttpResponse:
+def agency_zip(request: HttpRequest, actor: Actor, agency_id: int) -> HttpResponseBase:
     """Every live document of the agency (latest version, and every version an indicator uses)."""
     agency = selectors.get_agency(actor, agency_id)
     links = list(
@@ -101,7 +103,7 @@ def agency_zip(request: HttpRequest, actor: Actor, agency_id: int) -> HttpRespon
     return zip_response(request, actor, bundle.entries_for(versions, links), f"bukti-dukung-{agency.code}.zip")
 
 
-def zip_response(request: HttpRequest, actor: Actor, entries: list[bundle.Entry], filename: str) -> HttpResponse:
+def zip_response(request: HttpRequest, actor: Actor, entries: list[bundle.Entry], filename: str) -> HttpResponseBase:
     """The streamed ZIP, or the integrity page (409) when a stored file is missing, truncated or flagged damaged.
 
     Sizes are checked before the first byte (a flagged file is re-hashed: it may have been restored); contents are

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,9 @@ from indeks.rounds.models import AssessorAssignment, ConflictOfInterest, Partici
 
 def _rows(upload: UploadedFile) -> list[tuple[int, str, str]]:
     """(line, assessor username, agency code) from the assignments file; :class:`TableError` if it is unusable."""
-    rows = read_table(Path(upload.name or "assessors.csv"), upload, allow_xlsx=False, encodings=("utf-8-sig",))
+    # An upload is a binary file object (read, seek, size), which is all the reader asks of it.
+    content = cast(BinaryIO, upload)
+    rows = read_table(Path(upload.name or "assessors.csv"), content, allow_xlsx=False, encodings=("utf-8-sig",))
     first = [str(c).strip().lower() for c in rows[0][1]][:2]
     start = 1 if first == ["assessor", "agency"] else 0
     # A line with a missing column is a bad line (refused with the others), never silently skipped.
@@ -47,9 +50,10 @@ def assessors(request: HttpRequest, round_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             action = request.POST.get("action")
-            if action == "upload" and request.FILES.get("file"):
+            upload = request.FILES.get("file")
+            if action == "upload" and isinstance(upload, UploadedFile):
                 try:
-                    rows = _rows(request.FILES["file"])
+                    rows = _rows(upload)
                 except TableError as error:
                     raise ActionRefused(_("The file cannot be read."), problems=error.problems) from error
                 count = services.assign_from_rows(actor, round_, rows)

@@ -73,6 +73,7 @@ def planner(request: HttpRequest, actor: Actor, participation: Participation) ->
     owners = dict(
         IndicatorAssignment.objects.filter(participation=participation).values_list("indicator", "owner__name")
     )
+    steps = result.roadmap()
     roadmap = [
         {
             "step": step,
@@ -82,7 +83,7 @@ def planner(request: HttpRequest, actor: Actor, participation: Participation) ->
             "owner": owners.get(step.indicator, ""),
             "after": after,
         }
-        for step, after in result.roadmap()
+        for step, after in steps
     ]
     return _page(
         request,
@@ -95,8 +96,8 @@ def planner(request: HttpRequest, actor: Actor, participation: Participation) ->
         carried_costs=carried,
         carried_count=len(per_indicator),
         chart={
-            "labels": [str(r["step"].indicator) for r in roadmap],
-            "values": [float(r["after"].index.exact) for r in roadmap],
+            "labels": [str(step.indicator) for step, _after in steps],
+            "values": [float(after.index.exact) for _step, after in steps],
             "start": float(result.before.index.exact),
             "target": float(result.target),
         },

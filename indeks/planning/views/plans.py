@@ -148,7 +148,7 @@ def export_xlsx(request: HttpRequest, actor: Actor, participation: Participation
 
     plan = _plan(participation, plan_id)
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one (active) sheet
     sheet.title = "Rencana"
     append_row(sheet, [participation.agency.name, participation.round.name, plan.name])
     append_row(
@@ -199,8 +199,8 @@ def export_xlsx(request: HttpRequest, actor: Actor, participation: Participation
         )
     for column, width in zip("ABCDEFGHIJ", (10, 45, 6, 6, 8, 60, 50, 30, 12, 14), strict=True):
         sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=5):
-        for cell in row:
+    for cells in sheet.iter_rows(min_row=5):
+        for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     workbook.save(buffer)
