@@ -30,7 +30,6 @@ CLI_ALLOWED = {"core"}
 KNOWN: set[tuple[str, str, str]] = {
     ("external", "results", "indeks/external/views/admin.py"),
     ("external", "results", "indeks/external/views/agency.py"),
-    ("assessment", "planning", "indeks/assessment/views/dashboard.py"),
 }
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from indeks.assessment.selectors import indicator_rows, live_result, previous_year, progress
 from indeks.assessment.views.common import participation_view
-from indeks.planning.models import ActionStatus, PlanAction
 from indeks.registry.access import Action, Actor
 from indeks.rounds.models import Participation, StageChoice
 from indeks.rounds.services import effective_window, stage_state
@@ -27,9 +25,6 @@ def dashboard(request: HttpRequest, actor: Actor, participation: Participation) 
         "max": participation.round.framework.max_level,
     }
     opens, closes = effective_window(participation, StageChoice.MANDIRI)
-    actions = PlanAction.objects.filter(plan__participation=participation).aggregate(
-        total=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE))
-    )
     agency_id = participation.agency_id
     context = {
         "p": participation,
@@ -47,6 +42,5 @@ def dashboard(request: HttpRequest, actor: Actor, participation: Participation) 
         "can_general": actor.can(Action.ANSWER_GENERAL, agency_id),
         "can_submit": actor.can(Action.SUBMIT_AGENCY, agency_id) or actor.can(Action.UPLOAD_SIGNED, agency_id),
         "can_prefill": actor.can(Action.PREFILL, agency_id),
-        "actions": actions,
     }
     return render(request, "assessment/dashboard.html", context)
