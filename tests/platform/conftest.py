@@ -120,9 +120,14 @@ MINIMAL_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    """Signed scans go to a temporary media root, never to var/media; passwords hash fast (tests only)."""
+    """Signed scans go to a temporary media root, never to var/media; passwords hash fast (tests only); every test
+    starts with an empty cache (the sign-in rate limit counts the POSTs of an address per minute there, and the
+    browser tests sign in many times from 127.0.0.1)."""
+    from django.core.cache import cache
+
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
 
 
 @pytest.fixture
