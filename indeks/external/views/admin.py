@@ -20,6 +20,7 @@ from indeks.results import services as results
 from indeks.results.models import Snapshot
 from indeks.rounds.models import AssessorAssignment, ConflictOfInterest, Participation, Round, StageChoice
 from indeks.web.context import actor_of
+from indeks.web.parse import posted_int, posted_ints
 
 
 def _rows(upload: object) -> list[tuple[int, str, str]]:
@@ -37,9 +38,10 @@ def _rows(upload: object) -> list[tuple[int, str, str]]:
 
 def _id(value: str | None) -> int:
     """A posted primary key; anything but digits is a 404 (never a server error)."""
-    if not value or not value.isdigit():
+    number = posted_int(value)
+    if number is None:
         raise Http404
-    return int(value)
+    return number
 
 
 @login_required
@@ -117,7 +119,7 @@ def finalisation(request: HttpRequest, round_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "finalise":
-                excluded = {int(v) for v in request.POST.getlist("exclude") if v.isdigit()}
+                excluded = posted_ints(request.POST.getlist("exclude"))
                 snapshot = results.finalise(actor, round_, excluded=excluded, note=request.POST.get("note", ""))
                 messages.success(request, _("Revision %(n)s finalised.") % {"n": snapshot.revision})
             elif request.POST.get("action") == "publish":
