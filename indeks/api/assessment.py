@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.security import django_auth
 
-from indeks.api.schemas import AnswerIn, AnswerOut, ParticipationOut, ProblemOut, ResultOut, ReturnIn, SmallInt
+from indeks.api.schemas import AnswerIn, AnswerOut, Id, ParticipationOut, ProblemOut, ResultOut, ReturnIn, SmallInt
 from indeks.assessment import services
 from indeks.assessment.models import Answer
 from indeks.assessment.selectors import get_participation, live_result, visible_participations
@@ -59,20 +59,20 @@ def list_participations(request: HttpRequest) -> list[ParticipationOut]:
 
 
 @router.get("/participations/{pk}/result", response={200: ResultOut, **READ_ERRORS})
-def result(request: HttpRequest, pk: SmallInt) -> Any:
+def result(request: HttpRequest, pk: Id) -> Any:
     """The live index of the current self-assessment answers (what-if for missing levels)."""
     participation = get_participation(actor_of(request), pk)
     return result_json(live_result(participation))
 
 
 @router.get("/participations/{pk}/answers", response={200: list[AnswerOut], **READ_ERRORS})
-def answers(request: HttpRequest, pk: SmallInt) -> Any:
+def answers(request: HttpRequest, pk: Id) -> Any:
     participation = get_participation(actor_of(request), pk)
     return [_answer_out(a) for a in Answer.objects.filter(participation=participation, stage=StageChoice.MANDIRI)]
 
 
 @router.put("/participations/{pk}/answers/{number}", response={200: AnswerOut, **ERRORS})
-def save_answer(request: HttpRequest, pk: SmallInt, number: SmallInt, payload: AnswerIn) -> Any:
+def save_answer(request: HttpRequest, pk: Id, number: SmallInt, payload: AnswerIn) -> Any:
     """Save one indicator's answer; send the ``version`` you read (409 with the changes when it moved)."""
     actor = actor_of(request)
     participation = get_participation(actor, pk)
@@ -90,9 +90,7 @@ def save_answer(request: HttpRequest, pk: SmallInt, number: SmallInt, payload: A
 
 
 @router.post("/participations/{pk}/answers/{number}/{action}", response={200: AnswerOut, **ERRORS})
-def answer_action(
-    request: HttpRequest, pk: SmallInt, number: SmallInt, action: str, payload: ReturnIn | None = None
-) -> Any:
+def answer_action(request: HttpRequest, pk: Id, number: SmallInt, action: str, payload: ReturnIn | None = None) -> Any:
     """Workflow steps: ``submit`` (unit → coordinator), ``accept``, ``return`` (with a note), ``recheck``."""
     actor = actor_of(request)
     participation = get_participation(actor, pk)

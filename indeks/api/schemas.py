@@ -15,8 +15,10 @@ from pydantic_core import PydanticCustomError
 
 from indeks.web.text import nested_problem
 
-# The largest integer every supported database stores (a signed 32-bit column); larger ids and versions do not exist.
+# Numbers the API reads are bounded by their columns: a level, an indicator number or a version fits a signed 32-bit
+# integer, an id a 64-bit key. A larger one names nothing (422), it never reaches a query.
 SmallInt = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+Id = Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
 class InputSchema(Schema):
