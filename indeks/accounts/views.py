@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 
 from indeks.accounts import selectors, services, throttle
 from indeks.errors import ActionRefused
-from indeks.registry.access import Action, Actor
-from indeks.web.context import actor_of
+from indeks.registry.access import Action, Actor, actor_of
 
 
 class LoginView(auth_views.LoginView):

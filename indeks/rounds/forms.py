@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indeks.core.loader import builtin_ids
+from indeks.posted import validate_moment
 from indeks.registry.models import Agency, AgencyKind
 from indeks.rounds.models import ActivityType, StageChoice
 
@@ -24,10 +25,16 @@ class RoundForm(forms.Form):
         cast(forms.ChoiceField, self.fields["framework_id"]).choices = [(f, f) for f in builtin_ids()]
         for stage in StageChoice:
             self.fields[f"{stage.value}_opens"] = forms.DateTimeField(
-                label=_("%(stage)s opens") % {"stage": stage.label}, required=False, widget=DATETIME
+                label=_("%(stage)s opens") % {"stage": stage.label},
+                required=False,
+                widget=DATETIME,
+                validators=[validate_moment],
             )
             self.fields[f"{stage.value}_closes"] = forms.DateTimeField(
-                label=_("%(stage)s closes") % {"stage": stage.label}, required=False, widget=DATETIME
+                label=_("%(stage)s closes") % {"stage": stage.label},
+                required=False,
+                widget=DATETIME,
+                validators=[validate_moment],
             )
 
     def clean(self) -> dict[str, Any]:
@@ -63,5 +70,5 @@ class EnrolForm(forms.Form):
 class ExtensionForm(forms.Form):
     agency = forms.CharField(label=_("Agency code"), max_length=32)
     stage = forms.ChoiceField(label=_("Stage"), choices=StageChoice.choices)
-    closes = forms.DateTimeField(label=_("New closing time"), widget=DATETIME)
+    closes = forms.DateTimeField(label=_("New closing time"), widget=DATETIME, validators=[validate_moment])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

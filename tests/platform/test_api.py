@@ -242,7 +242,13 @@ def test_put_by_a_read_only_role_is_403(world: World) -> None:
     for who in ("leadership", "official", "respondent_bappeda"):
         response = _put(login(world.a.users[who]), world.a.participation.pk, 1, level=3, fakta="f", analisis="a")
         assert response.status_code == 403, who
-        assert response.json() == {"detail": "not allowed", "problems": []}
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json() == {
+            "type": "about:blank",
+            "title": "Not allowed",
+            "status": 403,
+            "detail": "Your role does not allow this here.",
+        }
     assert snapshot() == before
 
 

@@ -15,6 +15,7 @@ from indeks.assessment.models import GeneralQuestion
 from indeks.assessment.selectors import general_questions, indicator_rows
 from indeks.assessment.views.common import participation_view, refuse
 from indeks.errors import ActionRefused, EditConflict
+from indeks.posted import posted_int, posted_ints
 from indeks.registry.access import Action, Actor
 from indeks.registry.models import Unit
 from indeks.rounds.models import Participation
@@ -32,18 +33,21 @@ def assignments(request: HttpRequest, actor: Actor, participation: Participation
         try:
             for row in rows:
                 n = row.indicator.number
-                owner_id = request.POST.get(f"owner-{n}", "")
-                contributor_ids = {int(v) for v in request.POST.getlist(f"contributors-{n}") if v.isdigit()}
-                if not owner_id:
+                raw_owner = request.POST.get(f"owner-{n}", "")
+                if not raw_owner:
                     continue
-                if not owner_id.isdigit() or int(owner_id) not in units or not contributor_ids <= set(units):
+                owner_id = posted_int(raw_owner)
+                contributors = request.POST.getlist(f"contributors-{n}")
+                contributor_ids = posted_ints(contributors)
+                readable = all(posted_int(c) is not None for c in contributors)
+                if owner_id not in units or not readable or not contributor_ids <= set(units):
                     problems.append(_("Indicator %(n)s: unknown unit.") % {"n": n})
                     continue
                 current = (row.owner.pk if row.owner else None, {u.pk for u in row.contributors})
-                if current == (int(owner_id), contributor_ids - {int(owner_id)}):
+                if current == (owner_id, contributor_ids - {owner_id}):
                     continue
                 services.assign_indicator(
-                    actor, participation, n, units[int(owner_id)], [units[c] for c in sorted(contributor_ids)]
+                    actor, participation, n, units[owner_id], [units[c] for c in sorted(contributor_ids)]
                 )
                 changed += 1
         except ActionRefused as error:
@@ -68,7 +72,7 @@ def general(request: HttpRequest, actor: Actor, participation: Participation) ->
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        question_id = request.POST.get("question")
+        question_id = posted_int(request.POST.get("question"))
         question = (
             GeneralQuestion.objects.filter(round_id=participation.round_id, pk=question_id).first()
             if question_id is not None

@@ -16,6 +16,7 @@ from indeks.evidence.models import DocumentVersion
 from indeks.evidence.uploads import limit_upload_size
 from indeks.evidence.views.common import evidence_view, refuse
 from indeks.evidence.views.library import upload_from_form, zip_response
+from indeks.posted import posted_int
 from indeks.registry.access import Actor
 
 
@@ -23,8 +24,9 @@ def _back(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     target = request.POST.get("next", "")
     if target == "report":
         return redirect("evidence:report", pk)
-    if target.startswith("document:") and target[9:].isdigit():
-        return redirect("evidence:document", int(target[9:]))
+    document_id = posted_int(target[9:]) if target.startswith("document:") else None
+    if document_id is not None:
+        return redirect("evidence:document", document_id)
     return redirect("assessment:indicator", pk, number)
 
 

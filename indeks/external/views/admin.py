@@ -17,6 +17,7 @@ from indeks.core.bounded import TableError, read_table
 from indeks.errors import ActionRefused
 from indeks.external import services
 from indeks.external.models import StageRelease
+from indeks.posted import posted_int, posted_ints
 from indeks.registry.access import Action, actor_of
 from indeks.results import services as results
 from indeks.results.models import Snapshot
@@ -36,9 +37,10 @@ def _rows(upload: UploadedFile) -> list[tuple[int, str, str]]:
 
 def _id(value: str | None) -> int:
     """A posted primary key; anything but digits is a 404 (never a server error)."""
-    if not value or not value.isdigit():
+    number = posted_int(value)
+    if number is None:
         raise Http404
-    return int(value)
+    return number
 
 
 @login_required
@@ -117,7 +119,7 @@ def finalisation(request: HttpRequest, round_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "finalise":
-                excluded = {int(v) for v in request.POST.getlist("exclude") if v.isdigit()}
+                excluded = posted_ints(request.POST.getlist("exclude"))
                 snapshot = results.finalise(actor, round_, excluded=excluded, note=request.POST.get("note", ""))
                 messages.success(request, _("Revision %(n)s finalised.") % {"n": snapshot.revision})
             elif request.POST.get("action") == "publish":

@@ -16,6 +16,7 @@ from indeks.errors import ActionRefused
 from indeks.external import services
 from indeks.external.models import AspectNote, Clarification, Recommendation, StageRelease
 from indeks.external.selectors import clarifications, levels_by_stage, side_by_side, stage_indices, visible_stages
+from indeks.posted import posted_int
 from indeks.registry.access import Action, Actor
 from indeks.results.selectors import published_result
 from indeks.rounds.models import Participation, StageChoice
@@ -24,8 +25,8 @@ from indeks.rounds.models import Participation, StageChoice
 @participation_view
 def agency_clarifications(request: HttpRequest, actor: Actor, participation: Participation) -> HttpResponse:
     if request.method == "POST":
-        raw = request.POST.get("clarification", "")
-        item = Clarification.objects.filter(participation=participation, pk=int(raw)).first() if raw.isdigit() else None
+        item_id = posted_int(request.POST.get("clarification"))
+        item = Clarification.objects.filter(participation=participation, pk=item_id).first() if item_id else None
         if item is None:
             raise Http404
         try:

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from indeks.assessment.selectors import previous_year
@@ -25,11 +24,22 @@ from indeks.external.selectors import (
     stage_indices,
     visible_stages,
 )
+from indeks.posted import posted_int, posted_moment
 from indeks.registry.access import actor_of
 from indeks.rounds.models import StageChoice
 from indeks.rounds.services import effective_window, stage_state
 
 STAGES = {s.value for s in services.EXTERNAL_STAGES}
+
+
+def _version(raw: str | None) -> int | None:
+    """The version the form was opened at (none for a new answer); a tampered one is refused, not a 500."""
+    if not raw:
+        return None
+    version = posted_int(raw)
+    if version is None:
+        raise ActionRefused(_("The form could not be read; open the page again."))
+    return version
 
 
 def _stage(participation: Any, stage: str) -> str:
@@ -70,14 +80,10 @@ def worklist(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         )
     interview = Interview.objects.filter(participation=participation, stage=stage).first()
     if request.method == "POST" and stage in (StageChoice.INTERVIU, StageChoice.VISITASI):
-        when = parse_datetime(request.POST.get("scheduled_at", ""))
+        when = posted_moment(request.POST.get("scheduled_at", ""))
         try:
             if when is None:
                 raise ActionRefused(_("Give the date and time."))
-            from django.utils import timezone
-
-            if timezone.is_naive(when):
-                when = timezone.make_aware(when)
             services.schedule_interview(
                 actor, participation, stage, when, request.POST.get("participants", ""), request.POST.get("notes", "")
             )
@@ -126,17 +132,17 @@ def score_page(request: HttpRequest, pk: int, stage: str, number: int) -> HttpRe
             messages.error(request, error.message)
         return redirect("external:score", pk, stage, number)
     if request.method == "POST":
-        raw_level = request.POST.get("level", "")
+        level = posted_int(request.POST.get("level", ""))
         try:
-            version = int(request.POST["version"]) if request.POST.get("version") else None
-            if not raw_level.isdigit():
+            version = _version(request.POST.get("version"))
+            if level is None:
                 raise ActionRefused(_("Choose a level."))
             services.score(
                 actor,
                 participation,
                 number,
                 stage,
-                level=int(raw_level),
+                level=level,
                 fakta=request.POST.get("fakta", ""),
                 analisis=request.POST.get("analisis", ""),
                 justifikasi=request.POST.get("justifikasi", ""),
@@ -200,7 +206,7 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
     framework = participation.round.framework
     if request.method == "POST":
         try:
-            version = int(request.POST["version"]) if request.POST.get("version") else None
+            version = _version(request.POST.get("version"))
             if request.POST.get("aspect"):
                 services.save_aspect_note(
                     actor,
@@ -214,8 +220,8 @@ def notes(request: HttpRequest, pk: int) -> HttpResponse:
                 fields = {k: request.POST.get(k, "") for k in ("summary", "strengths", "weaknesses", "advice")}
                 services.save_recommendation(actor, participation, fields, version)
             messages.success(request, _("Saved."))
-        except (ActionRefused, ValueError) as error:
-            messages.error(request, getattr(error, "message", _("The form could not be read.")))
+        except ActionRefused as error:
+            messages.error(request, error.message)
         return redirect("external:notes", pk)
     by_stage = levels_by_stage(participation)
     stages = visible_stages(actor, participation)

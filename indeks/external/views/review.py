@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from indeks.errors import ActionRefused
 from indeks.external import services
 from indeks.external.selectors import get_assessed, levels_by_stage, reviews, side_by_side, visible_stages
+from indeks.posted import posted_int
 from indeks.registry.access import actor_of
 from indeks.rounds.models import Participation, ParticipationStatus, StageChoice
 
@@ -40,20 +41,20 @@ def review_agency(request: HttpRequest, pk: int) -> HttpResponse:
         if not actor.is_reviewer:
             raise PermissionDenied
         try:
-            number = int(request.POST.get("indicator", "0"))
-            valid = request.POST.get("decision") == "valid"
-            raw = request.POST.get("level", "")
+            number = posted_int(request.POST.get("indicator"))
+            if number is None:
+                raise ActionRefused(_("The form could not be read; open the page again."))
             services.review(
                 actor,
                 participation,
                 number,
-                valid=valid,
+                valid=request.POST.get("decision") == "valid",
                 reason=request.POST.get("reason", ""),
-                level=int(raw) if raw.isdigit() else None,
+                level=posted_int(request.POST.get("level", "")),
             )
             messages.success(request, _("Indicator %(n)s reviewed.") % {"n": number})
-        except (ActionRefused, ValueError) as error:
-            messages.error(request, getattr(error, "message", _("The form could not be read.")))
+        except ActionRefused as error:
+            messages.error(request, error.message)
         return redirect("external:review_agency", pk)
     framework = participation.round.framework
     by_stage = levels_by_stage(participation)
