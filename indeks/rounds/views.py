@@ -21,6 +21,7 @@ from indeks.rounds import services
 from indeks.rounds.forms import EnrolForm, ExtensionForm, RoundForm
 from indeks.rounds.models import Participation, Round
 from indeks.web.context import actor_of
+from indeks.web.text import text_problem
 
 
 def _admin(request: HttpRequest) -> Actor:
@@ -55,6 +56,9 @@ def _codes_from_file(upload: object) -> tuple[list[str], list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [_("The file is not UTF-8 text.")]
+    problem = text_problem(getattr(upload, "name", ""), text)  # a NUL in a code was a 500 on PostgreSQL
+    if problem:
+        return [], [problem]
     rows = list(csv.reader(io.StringIO(text)))
     if rows and "code" in [c.strip().lower() for c in rows[0]]:
         index = [c.strip().lower() for c in rows[0]].index("code")

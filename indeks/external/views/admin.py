@@ -21,10 +21,14 @@ from indeks.results.models import Snapshot
 from indeks.rounds.models import AssessorAssignment, ConflictOfInterest, Participation, Round, StageChoice
 from indeks.web.context import actor_of
 from indeks.web.parse import posted_int, posted_ints
+from indeks.web.text import text_problem
 
 
 def _rows(upload: object) -> list[tuple[int, str, str]]:
     text = upload.read().decode("utf-8-sig")  # type: ignore[attr-defined]
+    problem = text_problem(getattr(upload, "name", ""), text)  # a NUL in a name was a 500 on PostgreSQL
+    if problem:
+        raise ActionRefused(problem)
     reader = csv.reader(io.StringIO(text))
     rows = [r for r in reader]
     start = 1 if rows and [c.strip().lower() for c in rows[0]][:2] == ["assessor", "agency"] else 0
