@@ -363,3 +363,24 @@ def test_a_round_window_in_the_year_1_is_a_form_error(world: World) -> None:
     response = login(world.admin).post("/rounds/", data)
     assert response.status_code == 400
     assert "between the years 2000 and 2100" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "content"),
+    [
+        ("/rounds/{round}/", "enrol-codes", b"code\n51.\x0071\n"),
+        ("/assess/rounds/{round}/assessors/", "file", b"assessor,agency\nasses\x00sor1,51.71\n"),
+    ],
+)
+def test_a_csv_upload_with_a_nul_is_refused_with_a_message(world: World, path: str, field: str, content: bytes) -> None:
+    """The enrolment codes and the assessor assignments are CSV text; a NUL in them was a 500 on PostgreSQL."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data: dict[str, Any] = {field: SimpleUploadedFile("daftar.csv", content)}
+    data |= {"enrol-activity": "evaluasi"} if field == "enrol-codes" else {"action": "upload"}
+    before = snapshot()
+    response = login(world.admin).post(path.format(round=world.round.pk), data)
+    assert response.status_code == 302
+    # The bounded reader refuses it (a NUL is not CSV text), naming the file.
+    assert any("daftar.csv" in m and "not a text file" in m for m in _messages(response)), _messages(response)
+    assert snapshot() == before
