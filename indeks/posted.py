@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 LONGEST_INT = 18  # digits: every such number fits the 64-bit columns of every database
@@ -34,6 +34,19 @@ def posted_int(value: object) -> int | None:
 def posted_ints(values: Iterable[object]) -> set[int]:
     """The integers among posted values (the others are left out)."""
     return {number for number in map(posted_int, values) if number is not None}
+
+
+def posted_date(value: object) -> datetime.date | None:
+    """A calendar date (``2026-03-01``) between 2000 and 2100, or None (also for "2025-02-30")."""
+    if not isinstance(value, str) or len(value) > 20:
+        return None
+    try:
+        day = parse_date(value.strip())
+    except ValueError:  # well formed, but no such day
+        return None
+    if day is None or not EARLIEST.date() <= day <= LATEST.date():
+        return None
+    return day
 
 
 def _aware(moment: datetime.datetime) -> datetime.datetime:

@@ -25,10 +25,7 @@ environment raise them for a longer hunt). The world is built once for the modul
 at its end; each endpoint's test rolls back what its requests changed. ``JUNK_STATS=file`` writes the requests per
 endpoint and status.
 
-Left alone (``SKIPPED_FIELDS``), until the planner's own fixes land (issue 9): its hidden ``costs_json`` and its
-costs file (the bounded reader: ``1,1e999999999`` hangs the worker), the simulator's ``level-N`` (``int("²")``)
-and a plan action's ``due`` (``parse_date("2025-02-30")`` raises): 500s in ``indeks/planning``, which another
-change owns.
+Fields left alone: none (``SKIPPED_FIELDS`` is where one would be listed, with the reason).
 """
 
 from __future__ import annotations
@@ -96,10 +93,7 @@ FORM_EXAMPLES = int(os.environ.get("JUNK_FORM_EXAMPLES", "12"))  # … where the
 API_EXAMPLES = int(os.environ.get("JUNK_API_EXAMPLES", "8"))  # … per method the API path has
 SLOW_EXAMPLES = 1  # the PDF exports (WeasyPrint takes about a second per document)
 # Fields left alone (sent as the page gives them, or not at all), per view module; see the module docstring.
-SKIPPED_FIELDS = {
-    "indeks.planning.views.planner": ("costs_json", "costs", "level-*"),
-    "indeks.planning.views.plans": ("due",),
-}
+SKIPPED_FIELDS: dict[str, tuple[str, ...]] = {}
 
 
 def skipped(module: str, name: str) -> bool:

@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from indeks.assessment.views.common import participation_view
 from indeks.errors import ActionRefused, EditConflict
 from indeks.planning import services
 from indeks.planning.models import ActionStatus, Plan, PlanAction
+from indeks.posted import posted_date
 from indeks.registry.access import Action, Actor
 from indeks.rounds.models import Participation
 
@@ -100,7 +100,7 @@ def update_action(request: HttpRequest, actor: Actor, participation: Participati
     if action is None:
         raise Http404
     raw_due = request.POST.get("due", "").strip()
-    due = parse_date(raw_due) if raw_due else None
+    due = posted_date(raw_due) if raw_due else None
     try:
         if raw_due and due is None:
             raise ActionRefused(_("The due date is not a date (use the date picker)."))
