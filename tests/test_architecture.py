@@ -25,10 +25,7 @@ LAYERS: list[str | tuple[str, ...]] = [
 # The command line stands beside the platform: core only.
 CLI_ALLOWED = {"core"}
 # Upward imports still to be removed (each names the file); keep this list shrinking.
-KNOWN: set[tuple[str, str, str]] = {
-    ("external", "results", "indeks/external/views/admin.py"),
-    ("external", "results", "indeks/external/views/agency.py"),
-}
+KNOWN: set[tuple[str, str, str]] = set()
 
 
 def _imports() -> set[tuple[str, str, str]]:

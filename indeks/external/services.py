@@ -361,7 +361,7 @@ def schedule_interview(
         agency_team(participation),
         "interview.scheduled",
         _("%(stage)s scheduled") % {"stage": StageChoice(stage).label},
-        reverse("external:result", args=(participation.pk,)),
+        reverse("results:agency", args=(participation.pk,)),
     )
     return interview
 
@@ -522,7 +522,7 @@ def release(actor: Actor, participations: Iterable[Participation], stage: str) -
                 agency_team(participation),
                 "stage.released",
                 _("Results of %(stage)s are available") % {"stage": StageChoice(stage).label},
-                reverse("external:result", args=(participation.pk,)),
+                reverse("results:agency", args=(participation.pk,)),
             )
     return count
 

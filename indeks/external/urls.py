@@ -9,10 +9,8 @@ urlpatterns = [
     path("p/<int:pk>/<slug:stage>/", assessor.worklist, name="worklist"),
     path("p/<int:pk>/<slug:stage>/<int:number>/", assessor.score_page, name="score"),
     path("agency/<int:pk>/clarifications/", agency.agency_clarifications, name="agency_clarifications"),
-    path("agency/<int:pk>/result/", agency.result, name="result"),
     path("agency/<int:pk>/indicator/<int:number>/", agency.stages_view, name="stages"),
     path("review/", review.review_list, name="review_list"),
     path("review/<int:pk>/", review.review_agency, name="review_agency"),
     path("rounds/<int:round_id>/assessors/", admin.assessors, name="assessors"),
-    path("rounds/<int:round_id>/finalisation/", admin.finalisation, name="finalisation"),
 ]

@@ -115,6 +115,6 @@ def publish(actor: Actor, snapshot: Snapshot) -> Snapshot:
             agency_team(result.participation),
             "result.published",
             _("The result of %(round)s is published") % {"round": snapshot.round.name},
-            reverse("external:result", args=(result.participation_id,)),
+            reverse("results:agency", args=(result.participation_id,)),
         )
     return snapshot

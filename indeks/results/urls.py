@@ -1,9 +1,11 @@
 from django.urls import path
 
-from indeks.results import views
+from indeks.results.views import agency, finalisation, published
 
 app_name = "results"
 urlpatterns = [
-    path("", views.published, name="published"),
-    path("<int:round_id>/", views.round_results, name="round"),
+    path("", published.published, name="published"),
+    path("<int:round_id>/", published.round_results, name="round"),
+    path("agency/<int:pk>/", agency.agency_result, name="agency"),
+    path("rounds/<int:round_id>/finalisation/", finalisation.finalisation, name="finalisation"),
 ]

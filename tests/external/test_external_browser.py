@@ -128,7 +128,7 @@ def test_external_assessment_from_document_review_to_the_published_index(
 
     # (0) Before any release the agency sees only its self-assessment.
     coordinator = site.login(w.a.users["coordinator"].username)
-    coordinator.goto(site.url(f"/assess/agency/{pid}/result/"))
+    coordinator.goto(site.url(f"/results/agency/{pid}/"))
     expect(coordinator.locator("[data-testid=stage-mandiri]")).to_be_visible()
     expect(coordinator.locator("[data-testid=stage-dokumen]")).to_have_count(0)
 
@@ -201,7 +201,7 @@ def test_external_assessment_from_document_review_to_the_published_index(
     assert _stage_answer(w, "reviu", corrected).level == corrected_level
 
     # The correction stays invisible to the agency (no review stage on its result page).
-    coordinator.goto(site.url(f"/assess/agency/{pid}/result/"))
+    coordinator.goto(site.url(f"/results/agency/{pid}/"))
     expect(coordinator.locator("[data-testid=stage-reviu]")).to_have_count(0)
     expect(coordinator.locator("main")).not_to_contain_text("Dokumen belum ditetapkan pimpinan.")
 
@@ -215,7 +215,7 @@ def test_external_assessment_from_document_review_to_the_published_index(
         expect(admin.locator("main > ul.messages")).to_be_visible()
     assert set(StageRelease.objects.filter(participation=a).values_list("stage", flat=True)) == {"dokumen", "interviu"}
 
-    admin.goto(site.url(f"/assess/rounds/{w.round.pk}/finalisation/"))
+    admin.goto(site.url(f"/results/rounds/{w.round.pk}/finalisation/"))
     expect(admin.locator("main")).to_contain_text(w.b.agency.name)
     admin.locator(f"input[name=exclude][value='{w.b.participation.pk}']").check()
     admin.get_by_role("button", name=_("Finalise (freeze the results)")).click()
@@ -233,7 +233,7 @@ def test_external_assessment_from_document_review_to_the_published_index(
     assert final.levels[1] == 2
     row = SnapshotResult.objects.get(snapshot=snapshot, participation=a)
     assert row.index_value == final.index.value
-    coordinator.goto(site.url(f"/assess/agency/{pid}/result/"))
+    coordinator.goto(site.url(f"/results/agency/{pid}/"))
     expect(coordinator.locator("[data-testid=published-index]")).to_have_text(_indonesian(final.index.value))
     expect(coordinator.locator("[data-testid=stage-dokumen]")).to_have_text(
         _indonesian(engine_result(a, upto="dokumen").index.value)
@@ -250,7 +250,7 @@ def test_external_assessment_from_document_review_to_the_published_index(
 
     # Agency B was excluded: no published index on its page.
     other = site.login(w.b.users["coordinator"].username)
-    other.goto(site.url(f"/assess/agency/{w.b.participation.pk}/result/"))
+    other.goto(site.url(f"/results/agency/{w.b.participation.pk}/"))
     expect(other.locator("[data-testid=stage-mandiri]")).to_be_visible()
     expect(other.locator("[data-testid=published-index]")).to_have_count(0)
     assert site.errors == [], "JavaScript errors on the external assessment pages"

@@ -297,7 +297,7 @@ def test_agency_sees_only_released_stages_and_never_the_drafts(external_world: E
     score_document_review(p)
     add_stage_levels(p, "interviu", {3: 5})
     AspectNote.objects.create(participation=p, aspect="1", strengths="Catatan asesor rahasia", weaknesses="")
-    result_url = reverse("external:result", args=(p.pk,))
+    result_url = reverse("results:agency", args=(p.pk,))
     stages_url = reverse("external:stages", args=(p.pk, 3))
     for key in ("coordinator", "respondent_kominfo", "leadership"):
         client = login(w.a.users[key])
@@ -508,7 +508,7 @@ def test_review_decisions_stay_hidden_from_the_agency_until_release_or_publicati
     _review_all(w, p)
     services.review(w.act(w.reviewer), p, 20, valid=False, reason="Alasan koreksi reviu", level=1)
     client = login(w.a.users["coordinator"])
-    result_url = reverse("external:result", args=(p.pk,))
+    result_url = reverse("results:agency", args=(p.pk,))
     page = client.get(result_url).content.decode()
     assert 'data-testid="stage-reviu"' not in page
     assert 'data-testid="published-index"' not in page
@@ -812,7 +812,7 @@ def test_publish_notifies_freezes_and_a_correction_is_a_new_revision(external_wo
     older = client.get(reverse("results:round", args=(w.round.pk,)) + "?revision=1").content.decode()
     assert _value(old_value) in older
     assert _value(new_row.index_value) not in older
-    agency_page = login(w.a.users["coordinator"]).get(reverse("external:result", args=(a.pk,))).content.decode()
+    agency_page = login(w.a.users["coordinator"]).get(reverse("results:agency", args=(a.pk,))).content.decode()
     assert f'data-testid="published-index">{_value(new_row.index_value)}<' in agency_page
     assert "revision 2" in agency_page
     assert Snapshot.objects.filter(round=w.round).count() == 2
@@ -821,7 +821,7 @@ def test_publish_notifies_freezes_and_a_correction_is_a_new_revision(external_wo
 def test_finalisation_page_excludes_and_publishes(external_world: ExternalWorld) -> None:
     w = external_world
     client = login(w.admin)
-    url = reverse("external:finalisation", args=(w.round.pk,))
+    url = reverse("results:finalisation", args=(w.round.pk,))
     page = client.get(url).content.decode()
     assert "2 agencies are not fully reviewed" in page
     response = client.post(url, {"action": "finalise", "exclude": [str(w.a.participation.pk)]}, follow=True)

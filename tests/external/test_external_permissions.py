@@ -286,7 +286,7 @@ def _assessors_url(w: ExternalWorld) -> str:
 
 
 def _finalisation_url(w: ExternalWorld) -> str:
-    return reverse("external:finalisation", args=(w.round.pk,))
+    return reverse("results:finalisation", args=(w.round.pk,))
 
 
 def _csv(w: ExternalWorld) -> dict[str, Any]:
@@ -346,7 +346,7 @@ ACTIONS: dict[str, Case] = {
         _asked,
         lambda w: {"clarification": Clarification.objects.get().pk, "answer": "Jawaban matriks"},
     ),
-    "GET result per stage": Case("get", lambda w: reverse("external:result", args=(_pid(w),)), _page_ok, changes=False),
+    "GET result per stage": Case("get", lambda w: reverse("results:agency", args=(_pid(w),)), _page_ok, changes=False),
     "GET stages side by side": Case(
         "get", lambda w: reverse("external:stages", args=(_pid(w), N)), _page_ok, changes=False
     ),
@@ -548,11 +548,11 @@ def test_missing_ids_are_404_for_the_admin(external_world: ExternalWorld) -> Non
         ("external:score", (missing, "dokumen", 1)),
         ("external:notes", (missing,)),
         ("external:review_agency", (missing,)),
-        ("external:result", (missing,)),
+        ("results:agency", (missing,)),
         ("external:stages", (missing, 1)),
         ("external:agency_clarifications", (missing,)),
         ("external:assessors", (w.round.pk + 1000,)),
-        ("external:finalisation", (w.round.pk + 1000,)),
+        ("results:finalisation", (w.round.pk + 1000,)),
         ("results:round", (w.round.pk,)),  # nothing published yet
     ):
         assert client.get(reverse(name, args=args)).status_code == 404, name

@@ -43,8 +43,8 @@ def _pages(w: ExternalWorld) -> dict[str, tuple[Any, str]]:
         "worklist": (w.assessor1, reverse("external:worklist", args=(pid, "visitasi"))),
         "score": (w.assessor1, reverse("external:score", args=(pid, "interviu", 5))),
         "review agency": (w.reviewer, reverse("external:review_agency", args=(pid,))),
-        "result": (w.a.users["coordinator"], reverse("external:result", args=(pid,))),
-        "finalisation": (w.admin, reverse("external:finalisation", args=(w.round.pk,))),
+        "result": (w.a.users["coordinator"], reverse("results:agency", args=(pid,))),
+        "finalisation": (w.admin, reverse("results:finalisation", args=(w.round.pk,))),
     }
 
 

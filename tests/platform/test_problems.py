@@ -332,7 +332,7 @@ def assessed(world: World) -> Any:
         ("reviewer", "/assess/review/{a}/", {"indicator": "1²", "decision": "valid"}, 302, "could not be read"),
         ("coordinator", "/assess/agency/{a}/clarifications/", {"clarification": "1²", "answer": "x"}, 404, None),
         ("admin", "/assess/rounds/{round}/assessors/", {"action": "visit", "participation": "1²"}, 404, None),
-        ("admin", "/assess/rounds/{round}/finalisation/", {"action": "finalise", "exclude": "2²"}, 302, "neither"),
+        ("admin", "/results/rounds/{round}/finalisation/", {"action": "finalise", "exclude": "2²"}, 302, "neither"),
         ("coordinator", "/evidence/p/{a}/indicator/1/link/", {"version": "1", "next": "document:2²"}, 302, None),
     ],
 )

@@ -1,4 +1,4 @@
-"""The national admin's pages for the external assessment: assessors, visits, releases, finalisation."""
+"""The national admin's pages for the external assessment: assessors, visits, releases."""
 
 from __future__ import annotations
 
@@ -17,10 +17,8 @@ from indeks.core.bounded import TableError, read_table
 from indeks.errors import ActionRefused
 from indeks.external import services
 from indeks.external.models import StageRelease
-from indeks.posted import posted_int, posted_ints
+from indeks.posted import posted_int
 from indeks.registry.access import Action, actor_of
-from indeks.results import services as results
-from indeks.results.models import Snapshot
 from indeks.rounds.models import AssessorAssignment, ConflictOfInterest, Participation, Round, StageChoice
 
 
@@ -106,37 +104,5 @@ def assessors(request: HttpRequest, round_id: int) -> HttpResponse:
             "conflicts": ConflictOfInterest.objects.select_related("assessor", "agency")[:200],
             "released": released,
             "release_stages": [s for s in StageChoice if s != StageChoice.MANDIRI],
-        },
-    )
-
-
-@login_required
-def finalisation(request: HttpRequest, round_id: int) -> HttpResponse:
-    actor = actor_of(request)
-    if not actor.can(Action.MANAGE_ROUNDS):
-        raise PermissionDenied
-    round_ = get_object_or_404(Round, pk=round_id)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "finalise":
-                excluded = posted_ints(request.POST.getlist("exclude"))
-                snapshot = results.finalise(actor, round_, excluded=excluded, note=request.POST.get("note", ""))
-                messages.success(request, _("Revision %(n)s finalised.") % {"n": snapshot.revision})
-            elif request.POST.get("action") == "publish":
-                snapshot = get_object_or_404(Snapshot, round=round_, pk=_id(request.POST.get("snapshot")))
-                results.publish(actor, snapshot)
-                messages.success(request, _("Revision %(n)s published.") % {"n": snapshot.revision})
-        except ActionRefused as error:
-            messages.error(request, error.message)
-            for problem in error.problems[:50]:
-                messages.warning(request, problem)
-        return redirect("external:finalisation", round_.pk)
-    return render(
-        request,
-        "external/finalisation.html",
-        {
-            "round": round_,
-            "waiting": results.unreviewed(round_),
-            "snapshots": Snapshot.objects.filter(round=round_).order_by("-revision"),
         },
     )

@@ -14,11 +14,10 @@ from indeks.assessment.services import indicator_units
 from indeks.assessment.views.common import participation_view
 from indeks.errors import ActionRefused
 from indeks.external import services
-from indeks.external.models import AspectNote, Clarification, Recommendation, StageRelease
-from indeks.external.selectors import clarifications, levels_by_stage, side_by_side, stage_indices, visible_stages
+from indeks.external.models import Clarification
+from indeks.external.selectors import clarifications, levels_by_stage, side_by_side, visible_stages
 from indeks.posted import posted_int
 from indeks.registry.access import Action, Actor
-from indeks.results.selectors import published_result
 from indeks.rounds.models import Participation, StageChoice
 
 
@@ -49,36 +48,6 @@ def agency_clarifications(request: HttpRequest, actor: Actor, participation: Par
             "p": participation,
             "items": [(c, framework.indicator(c.indicator)) for c in items],
             "can_answer": can_answer,
-        },
-    )
-
-
-@participation_view
-def result(request: HttpRequest, actor: Actor, participation: Participation) -> HttpResponse:
-    """The agency's index per stage as it moves through the round (self-assessment vs final), and its published
-    result once published."""
-    stages = visible_stages(actor, participation)
-    by_stage = levels_by_stage(participation)
-    indices = stage_indices(participation, stages, by_stage)
-    published = published_result(participation)
-    released = set(StageRelease.objects.filter(participation=participation).values_list("stage", flat=True))
-    assessor = actor.assesses(participation.agency_id, participation.round_id)
-    show_notes = bool(published) or assessor or actor.is_national_admin
-    return render(
-        request,
-        "external/result.html",
-        {
-            "p": participation,
-            "indices": indices,
-            "published": published,
-            "gap": (indices[-1].result.index.value - indices[0].result.index.value) if len(indices) > 1 else None,
-            "previous": previous_year(participation),
-            "released": released,
-            "notes": AspectNote.objects.filter(participation=participation) if show_notes else [],
-            "recommendation": Recommendation.objects.filter(participation=participation).first()
-            if show_notes
-            else None,
-            "framework": participation.round.framework,
         },
     )
 
