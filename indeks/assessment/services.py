@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,6 +95,23 @@ ANSWER_CONFLICT = gettext_lazy(
 ANSWER_GONE = gettext_lazy("This answer no longer exists; reload the page.")
 
 
+def lock_answer_for_edit(
+    participation: Participation, indicator: int, stage: str, version: int | None, yours: dict[str, Any]
+) -> tuple[Answer, QuerySet[Answer]]:
+    """The answer of one indicator at one stage, locked and version-checked for an edit (a new one if none yet),
+    with the rows to save it against (``indeks.versioning``). Every stage's save uses it."""
+    rows = Answer.objects.filter(participation=participation, stage=stage, indicator=indicator)
+    answer = lock_for_edit(
+        rows,
+        version,
+        yours=yours,
+        conflict=ANSWER_CONFLICT,
+        gone=ANSWER_GONE,
+        make=lambda: Answer(participation=participation, indicator=indicator, stage=stage, version=0),
+    )
+    return answer, rows
+
+
 @transaction.atomic
 def save_answer(
     actor: Actor,
@@ -122,15 +140,7 @@ def save_answer(
     new: dict[str, Any] = {"level": level, "fakta": fakta.strip(), "analisis": analisis.strip()}
     if justifikasi is not None:  # Penilaian Mandiri has no Justifikasi; a save without it keeps what is there
         new["justifikasi"] = justifikasi.strip()
-    rows = Answer.objects.filter(participation=participation, stage=MANDIRI, indicator=indicator)
-    answer = lock_for_edit(
-        rows,
-        version,
-        yours=new,
-        conflict=ANSWER_CONFLICT,
-        gone=ANSWER_GONE,
-        make=lambda: Answer(participation=participation, indicator=indicator, stage=MANDIRI, version=0),
-    )
+    answer, rows = lock_answer_for_edit(participation, indicator, MANDIRI, version, new)
     is_respondent_only = not (actor.roles_in(participation.agency_id) - {Role.RESPONDENT})
     if is_respondent_only and answer.status in (AnswerStatus.SUBMITTED, AnswerStatus.ACCEPTED):
         raise ActionRefused(_("This indicator was submitted to the coordinator; ask them to return it to change it."))

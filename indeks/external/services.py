@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indeks.assessment.models import Answer, AnswerStatus
-from indeks.assessment.services import ANSWER_CONFLICT, ANSWER_GONE, indicator_units
+from indeks.assessment.services import ANSWER_CONFLICT, indicator_units, lock_answer_for_edit
 from indeks.audit.services import record, record_changes
 from indeks.errors import ActionRefused
 from indeks.external.models import AspectNote, Clarification, Interview, Recommendation, ReviewDecision, StageRelease
@@ -248,15 +248,7 @@ def score(
     if not justifikasi.strip():
         raise ActionRefused(_("Write the Justifikasi: the level and why."))
     new = {"level": level, "fakta": fakta.strip(), "analisis": analisis.strip(), "justifikasi": justifikasi.strip()}
-    rows = Answer.objects.filter(participation=participation, stage=stage, indicator=indicator)
-    answer = lock_for_edit(
-        rows,
-        version,
-        yours=new,
-        conflict=ANSWER_CONFLICT,
-        gone=ANSWER_GONE,
-        make=lambda: Answer(participation=participation, indicator=indicator, stage=stage, version=0),
-    )
+    answer, rows = lock_answer_for_edit(participation, indicator, stage, version, new)
     old = {f: getattr(answer, f) for f in new}
     for name, value in new.items():
         setattr(answer, name, value)
