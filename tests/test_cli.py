@@ -21,6 +21,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from indeks.cli.main import cli
+from indeks.core.engine import compute
+from indeks.core.loader import load_framework
+from indeks.core.numbers import exact_str
+from indeks.core.serialize import result_json
 
 INDEKS = Path(sys.executable).parent / "indeks"
 SHIPPED = resources.files("indeks.frameworks")
@@ -336,10 +340,11 @@ def test_missing_indicators_each_named(tmp_path: Path) -> None:
 
 
 def test_wrong_header(tmp_path: Path) -> None:
-    path = write(tmp_path, csv_text(WORKED, header="indicator,nilai"))
+    path = write(tmp_path, csv_text(WORKED, header="indicator,skor"))
     assert_bad(
         run("calc", path, "--framework", "spbe-2020"),
-        "levels.csv: row 1: the header must name the columns 'indicator' and 'level'; missing 'level'",
+        "levels.csv: row 1: the header must name the columns 'indicator' and 'level' (or 'value'/'nilai'); "
+        "missing 'level', found 'indicator', 'skor'",
     )
 
 
@@ -537,3 +542,142 @@ def test_validate_unknown_key_is_one_line(tmp_path: Path) -> None:
         tmp_path, "            ladder: process\n", "            ladder: process\n            colour: red\n"
     )
     assert_bad(run("frameworks", "validate", path), "unknown field", lines=1)
+
+
+# --- calc: values (Pemdi) and parts (spbe-2018's 35) -------------------------------------------------------------
+
+# Pemdi answers as a tool exports them: decimals with a comma or a point, four places kept, whole values too.
+PEMDI_VALUES: dict[int, str] = {
+    **{n: "3" for n in range(1, 21)},
+    1: "1,1667",
+    2: "1.75",
+    3: "2,5",
+    4: "4,99",
+    5: "1",
+    9: "3,3333",
+    20: "5,00",
+}
+
+
+def test_pemdi_decimals_give_the_engine_result_exactly(tmp_path: Path) -> None:
+    fw = load_framework("pemdi-2026")
+    path = write(tmp_path, csv_text({n: f'"{v}"' if "," in v else v for n, v in PEMDI_VALUES.items()}))
+    out = calc_json(path, "pemdi-2026")
+    expected = compute(fw, {n: Decimal(v.replace(",", ".")) for n, v in PEMDI_VALUES.items()})
+    assert out == result_json(expected)
+    assert out["domains"] == []
+    assert [a["code"] for a in out["aspects"]] == [str(c) for c in range(1, 8)]
+    # 1,1667 is kept as written: an input rounded to 1,17 would give another exact index.
+    rounded = compute(fw, {**{n: Decimal(v.replace(",", ".")) for n, v in PEMDI_VALUES.items()}, 1: Decimal("1.17")})
+    assert rounded.index.exact != expected.index.exact
+    assert out["index"]["exact"] == exact_str(expected.index.exact)
+    assert expected.values[1] == Fraction(11667, 10000)
+    assert Fraction(out["index"]["exact"]) == expected.index.exact  # the exact text is the exact value
+    table = run("calc", path, "--framework", "pemdi-2026").stdout
+    assert re.search(r"^\s+2\. .*\sLevel 2 · 1,75  \S", table, re.M)
+    assert re.search(r"^\s+1\. .*\sLevel 1 · 1,17  \S", table, re.M)  # rounded for display only
+    assert re.search(r"^\s+5\. .*\sLevel 1 · 1,00  \S", table, re.M)  # a whole value is a value: 1 = 1,00
+
+
+@pytest.mark.parametrize("header", ["indicator,value", "indikator,nilai", "indicator,level,nilai"])
+def test_pemdi_value_column(tmp_path: Path, header: str) -> None:
+    fw = load_framework("pemdi-2026")
+    values = {n: Decimal(v.replace(",", ".")) for n, v in PEMDI_VALUES.items()}
+    if header.count(",") == 2:  # a level column beside the value: the level the value lies in
+        rows = [f"{n},{fw.level_of_value(n, Fraction(v))},{v}" for n, v in values.items()]
+    else:
+        rows = [f"{n},{v}" for n, v in values.items()]
+    path = write(tmp_path, "\n".join([header, *rows]) + "\n")
+    assert calc_json(path, "pemdi-2026") == result_json(compute(fw, values))
+
+
+def test_pemdi_xlsx_decimal_cells(tmp_path: Path) -> None:
+    fw = load_framework("pemdi-2026")
+    values = {n: Decimal(v.replace(",", ".")) for n, v in PEMDI_VALUES.items()}
+    rows: list[list[object]] = [["indicator", "level"]]
+    rows += [[n, float(v) if n % 2 else str(v).replace(".", ",")] for n, v in values.items()]  # numbers and text
+    path = write_xlsx(tmp_path / "pemdi.xlsx", rows)
+    assert calc_json(path, "pemdi-2026") == result_json(compute(fw, values))
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ('"5,01"', "row 3 (indicator 2): value '5,01' is outside the range 1-5 of indicator 2"),
+        ("0.99", "row 3 (indicator 2): value '0.99' is outside the range 1-5"),
+        ("6", "row 3 (indicator 2): value '6' is outside the range 1-5"),
+        ("1e0", "row 3 (indicator 2): value '1e0' is not a number (written with an exponent"),
+        ("1.12345678901", "row 3 (indicator 2): value '1.12345678901' is not a number (more than"),
+        ("abc", "row 3 (indicator 2): value 'abc' is not a number"),
+    ],
+)
+def test_pemdi_bad_value_refused_with_the_row(tmp_path: Path, cell: str, message: str) -> None:
+    path = write(tmp_path, csv_text({**dict.fromkeys(range(1, 21), 3), 2: cell}))
+    assert_bad(run("calc", path, "--framework", "pemdi-2026"), message)
+
+
+def test_pemdi_level_not_matching_value_refused(tmp_path: Path) -> None:
+    rows = [f"{n},3,3" for n in range(1, 21)]
+    rows[1] = '2,3,"1,75"'
+    path = write(tmp_path, "\n".join(["indicator,level,value", *rows]) + "\n")
+    assert_bad(
+        run("calc", path, "--framework", "pemdi-2026"),
+        "row 3 (indicator 2): level '3' does not match value '1,75' (the value is at level 2)",
+    )
+
+
+@pytest.mark.parametrize("cell", ['"2,5"', "2.5", "3.25"])
+def test_decimal_for_a_level_indicator_refused_with_the_row(tmp_path: Path, cell: str) -> None:
+    path = write(tmp_path, csv_text({**WORKED, 6: cell}))
+    assert_bad(
+        run("calc", path, "--framework", "spbe-2020"),
+        "row 7 (indicator 6): level '",
+        "is not a whole number: indicator 6 takes a whole level on the ladder 1-5 (Kapabilitas Proses), not a value",
+    )
+    value_column = write(tmp_path, "indicator,value\n" + "\n".join(f"{n},{v}" for n, v in {**WORKED, 6: cell}.items()))
+    assert_bad(run("calc", value_column, "--framework", "spbe-2020"), "row 7 (indicator 6): level '")
+
+
+def test_whole_value_with_zeros_is_a_level(tmp_path: Path, worked_csv: Path) -> None:
+    path = write(tmp_path, csv_text({**WORKED, 6: "4.00"}), "zeros.csv")
+    assert calc_json(path) == calc_json(worked_csv)
+
+
+DENPASAR = Path(__file__).parent / "data" / "denpasar-2018-levels.csv"
+
+
+def test_spbe_2018_parts_reproduce_denpasar(tmp_path: Path) -> None:
+    out = calc_json(DENPASAR, "spbe-2018")
+    assert out["index"] == {"exact": "2.64", "value": "2.64", "predicate": "Baik"}
+    assert [d["value"] for d in out["domains"]] == ["2.06", "2.29", "3.00"]
+    assert out["aspects"][6]["exact"] == "2.50"
+    table = run("calc", DENPASAR, "--framework", "spbe-2018").stdout
+    assert re.search(r"^\s+35\. .*\s2,33  \S", table, re.M)  # the mean of 1, 3, 3
+
+
+def test_spbe_2018_parts_refused(tmp_path: Path) -> None:
+    text = DENPASAR.read_text(encoding="utf-8")
+    missing = write(tmp_path, text.replace("35-2,3\n", ""), "missing.csv")
+    assert_bad(
+        run("calc", missing, "--framework", "spbe-2018"),
+        "indicator 35 is answered per part; the rows 35-2 are missing",
+    )
+    both = write(tmp_path, text + "35,2\n", "both.csv")
+    assert_bad(run("calc", both, "--framework", "spbe-2018"), "(indicator 35): indicator 35 is given per part")
+    twice = write(tmp_path, text + "35-3,2\n", "twice.csv")
+    assert_bad(run("calc", twice, "--framework", "spbe-2018"), "(indicator 35 part 3): part 3 is given twice")
+    fourth = write(tmp_path, text + "35-4,2\n", "fourth.csv")
+    assert_bad(run("calc", fourth, "--framework", "spbe-2018"), "indicator 35 has parts 1-3, not part 4")
+    no_parts = write(tmp_path, text.replace("34,", "34-1,"), "no-parts.csv")
+    assert_bad(run("calc", no_parts, "--framework", "spbe-2018"), "indicator 34 has no parts", lines=None)
+    bad_level = write(tmp_path, text.replace("35-2,3", "35-2,7"), "bad-level.csv")
+    errors = assert_bad(run("calc", bad_level, "--framework", "spbe-2018"), "(indicator 35 part 2): level 7 is outside")
+    assert "missing" not in errors[0]
+
+
+def test_plan_refuses_values_with_the_indicator(tmp_path: Path) -> None:
+    path = write(tmp_path, csv_text({**dict.fromkeys(range(1, 21), 3), 2: "1.75"}))
+    assert_bad(
+        run("plan", path, "--framework", "pemdi-2026", "--target", "4"),
+        "the planner takes whole levels only; indicator 2: value 1.75",
+    )

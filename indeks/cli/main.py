@@ -60,11 +60,15 @@ def cli() -> None:
 @click.option("--format", "output", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--allow-missing", is_flag=True, help="What-if mode: missing indicators take the ladder's minimum.")
 def calc(levels: Path, framework_id: str, output: str, allow_missing: bool) -> None:
-    """Compute the index of one agency from LEVELS (CSV or XLSX with columns indicator, level)."""
+    """Compute the index of one agency from LEVELS (CSV or XLSX with columns indicator, level or value).
+
+    A value indicator (Pemdi) takes a decimal as written (1,75 or 1.75, kept exact); spbe-2018's indicator 35 may
+    be given per service in rows 35-1, 35-2, 35-3.
+    """
     framework = resolve_framework(framework_id)
     try:
         read = read_levels(levels, framework, allow_missing=allow_missing)
-        result = compute(framework, read.levels, allow_missing=allow_missing)
+        result = compute(framework, read.answers, allow_missing=allow_missing)
     except TableError as error:
         fail(error.problems)
     except LevelsInvalid as error:  # pragma: no cover - read_levels checks the same rules first
@@ -143,7 +147,12 @@ def plan_command(
     goal = parse_target(framework, target)
     locked = parse_lock(framework, lock)
     try:
-        current = read_levels(levels, framework).levels
+        read = read_levels(levels, framework)
+        if read.values or read.parts:
+            given = [f"indicator {n}: value {v}" for n, v in read.values.items()]
+            given += [f"indicator {n}: parts {'/'.join(map(str, p))}" for n, p in read.parts.items()]
+            fail([f"{levels}: the planner takes whole levels only; {g}" for g in given])
+        current = read.levels
         cost_model = CostModel()
         if costs:
             per_indicator, per_step = read_costs(costs, framework)

@@ -36,7 +36,8 @@ def _fit(text: str, width: int) -> str:
 
 
 def _line(label: str, value: str, predicate: str) -> str:
-    return f"{_fit(label, WIDTH - 26):<{WIDTH - 26}} {value:>8}  {predicate}"
+    width = WIDTH - 18 - max(8, len(value))  # a wider value ("Level 2 · 1,75") takes room from the label
+    return f"{_fit(label, width):<{width}} {value:>8}  {predicate}"
 
 
 def render_table(result: IndexResult) -> str:
@@ -54,7 +55,8 @@ def render_table(result: IndexResult) -> str:
             rung = fw.ladder_of(indicator).name_of(level)
             mark = "*" if indicator.number in filled else ""
             label = f"{indent}  {indicator.number:>2}. {indicator.name}"
-            lines.append(_line(label, f"{level}{mark}", rung))
+            # A level as a number; a value as "Level 2 · 1,75"; a mean of parts as its value (2,33).
+            lines.append(_line(label, f"{result.show(indicator.number)}{mark}", rung))
 
     if fw.has_domains:
         for domain in result.domains:

@@ -40,6 +40,7 @@ MAX_XLSX_RATIO = 200  # decompressed / compressed size of a member above RATIO_F
 RATIO_FLOOR_BYTES = 1 * MiB
 MAX_INTEGER_DIGITS = 12  # a cost below 10^12 (a trillion rupiah); a level has one digit
 MAX_DECIMAL_PLACES = 3  # a cost of 0,125; with 12 digits the planner's sums stay exact in 64-bit integers
+MAX_VALUE_PLACES = 6  # an indicator's value (Pemdi) as a tool exports it: 1,1667; kept exact, never rounded
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _INFLATE_CHUNK = 1 * MiB
@@ -65,6 +66,7 @@ class Limits:
     max_xlsx_ratio: int = MAX_XLSX_RATIO
     max_integer_digits: int = MAX_INTEGER_DIGITS
     max_decimal_places: int = MAX_DECIMAL_PLACES
+    max_value_places: int = MAX_VALUE_PLACES  # decimal places of an indicator's value in a levels file
 
 
 LIMITS = Limits()

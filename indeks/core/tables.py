@@ -7,16 +7,24 @@ limits, and a checked ZIP archive before openpyxl opens a workbook.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import BinaryIO
 
 from indeks.core.bounded import LIMITS, Limits, NumberRefused, TableError, blank, read_table, shown, small_decimal
 from indeks.core.framework import Framework
+from indeks.core.numbers import plain
+from indeks.core.schema import Indicator
 
 INDICATOR_HEADERS = ("indicator", "indikator")
 LEVEL_HEADERS = ("level", "tingkat")
+VALUE_HEADERS = ("value", "nilai")
+
+# A row of one part of an indicator answered per part: ``35-1`` (spbe-2018's indicator 35, three services).
+_PART_KEY = re.compile(r"([0-9]{1,9})-([0-9]{1,3})")
 
 # The name used before the bounded reader existed; the same class.
 LevelsFileError = TableError
@@ -26,10 +34,23 @@ __all__ = ["LevelsFile", "LevelsFileError", "TableError", "read_costs", "read_co
 
 @dataclass
 class LevelsFile:
-    """Levels read from a file: indicator number → level, with the row each came from."""
+    """Answers read from a file, with the row each came from.
+
+    ``levels`` holds the whole numbers (a level, or a whole value such as ``2`` = 2.00); ``values`` the decimals
+    of indicators that take a value, exactly as written (``1,1667`` is ``Decimal("1.1667")``); ``parts`` the part
+    levels of an indicator answered per part (spbe-2018's 35, rows ``35-1`` .. ``35-3``). ``answers`` is all of
+    them in the form :func:`indeks.core.engine.compute` takes.
+    """
 
     levels: dict[int, int] = field(default_factory=dict)
     rows: dict[int, int] = field(default_factory=dict)
+    values: dict[int, Decimal] = field(default_factory=dict)
+    parts: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def answers(self) -> dict[int, int | Decimal | tuple[int, ...]]:
+        """Every answer: whole levels, exact values and part levels, by indicator number."""
+        return {**self.levels, **self.values, **self.parts}
 
 
 def _cell_text(cell: object) -> str:
@@ -46,20 +67,103 @@ def _as_int(cell: object, limits: Limits) -> int:
     return int(number)
 
 
-def _find_columns(path: Path, header_row: int, header: list[object]) -> tuple[int, int]:
+def _find_columns(path: Path, header_row: int, header: list[object]) -> tuple[int, int | None, int | None]:
+    """The columns of the indicator, the level and the value (at least one of these two)."""
     names = [_cell_text(c).lower() for c in header]
     indicator = next((i for i, name in enumerate(names) if name in INDICATOR_HEADERS), None)
     level = next((i for i, name in enumerate(names) if name in LEVEL_HEADERS), None)
-    if indicator is None or level is None:
+    value = next((i for i, name in enumerate(names) if name in VALUE_HEADERS), None)
+    if indicator is None or (level is None and value is None):
         found = ", ".join(repr(n) for n in names if n) or "nothing"
-        missing = " and ".join(repr(col) for col, idx in (("indicator", indicator), ("level", level)) if idx is None)
+        missing = " and ".join(
+            repr(col)
+            for col, idx in (("indicator", indicator), ("level", level if value is None else 0))
+            if idx is None
+        )
         raise TableError(
             [
-                f"{path}: row {header_row}: the header must name the columns 'indicator' and 'level'; "
-                f"missing {missing}, found {found}"
+                f"{path}: row {header_row}: the header must name the columns 'indicator' and 'level' "
+                f"(or 'value'/'nilai'); missing {missing}, found {found}"
             ]
         )
-    return indicator, level
+    return indicator, level, value
+
+
+def _answer(
+    framework: Framework, indicator: Indicator, raw: object, limits: Limits
+) -> tuple[int | None, Decimal | None, str]:
+    """One answer cell as (whole number, decimal value, problem): the problem is '' when the cell is good.
+
+    A whole number is a level (or, for an indicator that takes a value, the value: ``2`` is 2.00); a decimal is a
+    value, kept exactly as written, and only for an indicator that takes one.
+    """
+    ladder = framework.ladder_of(indicator)
+    scale = ladder.values
+    try:
+        # A value may have more places than a cost (1,1667): the value limit; its range bounds the digits.
+        places = limits.max_decimal_places if scale is None else limits.max_value_places
+        number = small_decimal(raw, replace(limits, max_decimal_places=places))
+    except NumberRefused as refused:
+        reason = f" ({refused})" if str(refused) else ""
+        if scale is None:
+            return None, None, f"level '{shown(raw)}' is not a whole number{reason}"
+        return None, None, f"value '{shown(raw)}' is not a number{reason}"
+    whole = number == number.to_integral_value()
+    if scale is None:
+        if not whole:
+            problem = (
+                f"level '{shown(raw)}' is not a whole number: indicator {indicator.number} takes a whole level "
+                f"on the ladder {ladder.minimum}-{ladder.maximum} ({ladder.name}), not a value"
+            )
+            return None, None, problem
+        if not ladder.minimum <= number <= ladder.maximum:
+            problem = f"level {int(number)} is outside the ladder {ladder.minimum}-{ladder.maximum} ({ladder.name})"
+            return None, None, problem
+        return int(number), None, ""
+    if not scale.min <= Fraction(number) <= scale.max:
+        problem = (
+            f"value '{shown(raw)}' is outside the range {plain(scale.min)}-{plain(scale.max)} of indicator "
+            f"{indicator.number} ({ladder.name})"
+        )
+        return None, None, problem
+    return (int(number), None, "") if whole else (None, number, "")
+
+
+def _level_matches(
+    framework: Framework,
+    indicator: Indicator,
+    whole: int | None,
+    value: Decimal | None,
+    raw_level: object,
+    raw_value: object,
+    limits: Limits,
+) -> str:
+    """'' when a row that gives both a level and a value gives the level its value lies in; the reason otherwise."""
+    given = Fraction(value) if value is not None else Fraction(whole or 0)
+    expected = framework.level_of_value(indicator, given) if framework.takes_value(indicator) else whole
+    try:
+        level: Decimal | None = small_decimal(raw_level, limits)
+    except NumberRefused:
+        level = None
+    if level == expected:
+        return ""
+    return f"level '{shown(raw_level)}' does not match value '{shown(raw_value)}' (the value is at level {expected})"
+
+
+def _part_row(framework: Framework, key: str) -> tuple[Indicator, int] | str | None:
+    """``35-2`` as (indicator 35, part 2), the reason it is refused, or None when the key is not a part row."""
+    match = _PART_KEY.fullmatch(key.strip())
+    if match is None:
+        return None
+    indicator = framework.find_indicator(match.group(1))
+    if indicator is None:
+        return None
+    if indicator.parts is None:
+        return f"indicator {indicator.number} has no parts: give it one row '{indicator.number}'"
+    part = int(match.group(2))
+    if not 1 <= part <= indicator.parts.count:
+        return f"indicator {indicator.number} has parts 1-{indicator.parts.count}, not part {part}"
+    return indicator, part
 
 
 def read_levels(
@@ -73,46 +177,79 @@ def read_levels(
     """Read and check a levels file against ``framework``; raise :class:`TableError` with every problem."""
     rows = read_table(path, data, limits=limits)
     header_row, header = rows[0]
-    indicator_col, level_col = _find_columns(path, header_row, header)
+    indicator_col, level_col, value_col = _find_columns(path, header_row, header)
     result = LevelsFile()
     problems: list[str] = []
+    part_levels: dict[int, dict[int, int]] = {}
+    part_rows: dict[tuple[int, int], int] = {}
     if len(rows) == 1:
         raise TableError([f"{path}: the file has a header but no data rows"])
     for row_number, cells in rows[1:]:
-        raw_indicator = cells[indicator_col] if indicator_col < len(cells) else None
-        raw_level = cells[level_col] if level_col < len(cells) else None
+
+        def cell(col: int | None, cells: list[object] = cells) -> object:
+            return cells[col] if col is not None and col < len(cells) else None
+
         where = f"{path}: row {row_number}"
-        key = _cell_text(raw_indicator)
+        key = _cell_text(cell(indicator_col))
         if not key:
             problems.append(f"{where}: the indicator is empty")
             continue
-        indicator = framework.find_indicator(key)
+        part_of = _part_row(framework, key)
+        if isinstance(part_of, str):
+            problems.append(f"{where}: {part_of}")
+            continue
+        indicator, part = part_of if part_of is not None else (framework.find_indicator(key), None)
         if indicator is None:
             problems.append(f"{where}: indicator '{shown(key)}' is not in {framework.id}")
             continue
-        where = f"{where} (indicator {indicator.number})"
-        if indicator.number in result.rows:
-            problems.append(
-                f"{where}: indicator {indicator.number} is given twice (first in row {result.rows[indicator.number]})"
-            )
+        number = indicator.number
+        where = f"{where} (indicator {number})" if part is None else f"{where} (indicator {number} part {part})"
+        if part is not None and (number, part) in part_rows:
+            problems.append(f"{where}: part {part} is given twice (first in row {part_rows[(number, part)]})")
             continue
-        result.rows[indicator.number] = row_number
-        ladder = framework.ladder_of(indicator)
-        if blank(raw_level):
+        if part is not None and number in result.rows and number not in part_levels:
+            problems.append(f"{where}: indicator {number} is given whole in row {result.rows[number]} and per part")
+            continue
+        if part is None and number in part_levels:
+            problems.append(f"{where}: indicator {number} is given per part (from row {result.rows[number]}) and whole")
+            continue
+        if part is None and number in result.rows:
+            problems.append(f"{where}: indicator {number} is given twice (first in row {result.rows[number]})")
+            continue
+        result.rows.setdefault(number, row_number)
+        if part is not None:
+            part_rows[(number, part)] = row_number
+            part_levels.setdefault(number, {})
+        raw_level, raw_value = cell(level_col), cell(value_col)
+        raw = raw_level if blank(raw_value) else raw_value
+        if blank(raw):
             problems.append(f"{where}: the level is empty")
             continue
-        try:
-            level = _as_int(raw_level, limits)
-        except NumberRefused as refused:
-            reason = f" ({refused})" if str(refused) else ""
-            problems.append(f"{where}: level '{shown(raw_level)}' is not a whole number{reason}")
+        whole, value, problem = _answer(framework, indicator, raw, limits)
+        if not problem and not blank(raw_level) and not blank(raw_value):
+            problem = _level_matches(framework, indicator, whole, value, raw_level, raw_value, limits)
+        if problem:
+            problems.append(f"{where}: {problem}")
+        elif part is not None:
+            if whole is None:
+                problems.append(f"{where}: a part is answered with a whole level, not a value")
+            else:
+                part_levels[number][part] = whole
+        elif value is not None:
+            result.values[number] = value
+        elif whole is not None:
+            result.levels[number] = whole
+    for number, given in part_levels.items():
+        declared = framework.indicator(number).parts
+        count = declared.count if declared is not None else 0
+        if len(given) == count:
+            result.parts[number] = tuple(given[k] for k in range(1, count + 1))
             continue
-        if not ladder.minimum <= level <= ladder.maximum:
+        lacking = [f"{number}-{k}" for k in range(1, count + 1) if (number, k) not in part_rows]
+        if lacking:
             problems.append(
-                f"{where}: level {level} is outside the ladder {ladder.minimum}-{ladder.maximum} ({ladder.name})"
+                f"{path}: indicator {number} is answered per part; the rows {', '.join(lacking)} are missing"
             )
-        else:
-            result.levels[indicator.number] = level
     if not allow_missing:
         for number in framework.missing(result.rows):
             problems.append(
