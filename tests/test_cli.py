@@ -681,3 +681,13 @@ def test_plan_refuses_values_with_the_indicator(tmp_path: Path) -> None:
         run("plan", path, "--framework", "pemdi-2026", "--target", "4"),
         "the planner takes whole levels only; indicator 2: value 1.75",
     )
+
+
+def test_a_decimal_comma_that_splits_a_row_is_refused(tmp_path: Path) -> None:
+    """``1,2,5`` in a comma-separated file is three cells: reading the value as 2 would be silently wrong."""
+    levels = tmp_path / "pemdi.csv"
+    levels.write_text("indikator,nilai\n" + "".join(f"{n},2,5\n" for n in range(1, 21)), encoding="utf-8")
+    result = run("calc", levels, "--framework", "pemdi-2026")
+    assert result.exit_code == 2
+    assert "row 2: 3 cells where the header has 2" in result.output
+    assert "quoted" in result.output

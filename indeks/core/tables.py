@@ -190,6 +190,14 @@ def read_levels(
             return cells[col] if col is not None and col < len(cells) else None
 
         where = f"{path}: row {row_number}"
+        extra = [c for c in cells[len(header) :] if _cell_text(c)]
+        if extra:
+            # "1,2,5" in a comma-separated file: the decimal comma split the value; reading "2" would be wrong.
+            problems.append(
+                f"{where}: {len(header) + len(extra)} cells where the header has {len(header)}; a decimal comma in a "
+                'comma-separated file must be quoted ("2,5") or the file separated with semicolons'
+            )
+            continue
         key = _cell_text(cell(indicator_col))
         if not key:
             problems.append(f"{where}: the indicator is empty")
