@@ -14,7 +14,7 @@ from indeks.evidence.models import EvidenceLink
 from indeks.registry.access import Actor
 from indeks.registry.models import Role, RoleAssignment
 from indeks.rounds.models import AssessorAssignment, Participation
-from tests.platform.conftest import World, _user, close_window, mark_submitted, open_round
+from tests.platform.conftest import World, _user, close_window, open_round, submit_through_services
 
 pytestmark = pytest.mark.usefixtures("english")
 PDF = samples.text_pdf(["Peraturan Arsitektur SPBE"])
@@ -130,7 +130,7 @@ def test_assigned_assessor_verifies_with_a_note_and_it_is_audited(world: World, 
     tae = assessor(world)
     with pytest.raises(PermissionDenied):  # nothing of a draft self-assessment reaches the assessor
         services.verify_link(tae, link, "diterima")
-    mark_submitted(world.a.participation)
+    submit_through_services(world)
     with pytest.raises(ActionRefused, match="Write a note"):
         services.verify_link(tae, link, "perlu_revisi", "  ")
     services.verify_link(tae, link, "perlu_revisi", "Lampirkan halaman pengesahan.")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from indeks.evidence import samples, services
 from indeks.registry.models import Role, RoleAssignment
 from indeks.rounds.models import AssessorAssignment
-from tests.platform.conftest import World, _user, login, mark_submitted, previous_participation
+from tests.platform.conftest import World, _user, login, previous_participation, submit_through_services
 
 PDF = samples.text_pdf(["Peraturan Wali Kota tentang Arsitektur SPBE", "Pasal 5 domain arsitektur"])
 
@@ -45,7 +45,7 @@ def test_an_assessor_of_an_earlier_round_sees_nothing_of_this_year(world: World,
     earlier = previous_participation(world.a)
     old_assessor = _assessor("asesor-2024")
     AssessorAssignment.objects.create(round=earlier.round, agency=world.a.agency, assessor=old_assessor)
-    mark_submitted(world.a.participation)
+    submit_through_services(world)
     client = login(old_assessor)
     for name, url in _pages(world, this_year).items():
         assert client.get(url).status_code == 404, name
@@ -78,7 +78,7 @@ def test_nothing_reaches_the_assessor_before_the_agency_submits(world: World, th
     pages = _pages(world, this_year)
     for name, url in pages.items():
         assert client.get(url).status_code == 404, name
-    mark_submitted(world.a.participation)
+    submit_through_services(world)
     for name, url in pages.items():
         response = client.get(url)
         assert response.status_code == 200, name

@@ -18,7 +18,7 @@ from indeks.evidence import samples, services
 from indeks.evidence.models import Blob, Document, EvidenceLink
 from indeks.registry.models import Role, RoleAssignment
 from indeks.rounds.models import AssessorAssignment
-from tests.platform.conftest import World, _user, add_answer, login, mark_submitted
+from tests.platform.conftest import World, _user, add_answer, login, submit_through_services
 
 PDF = samples.text_pdf(["Peraturan Wali Kota tentang Arsitektur SPBE", "Pasal 5 domain arsitektur"])
 AGENCY_ROLES = ["coordinator", "official", "operator", "leadership", "respondent_kominfo", "respondent_bappeda"]
@@ -62,7 +62,7 @@ def urls(world: World, doc: Any) -> list[str]:
 
 
 def test_agency_users_assessors_and_admin_can_read(world: World, doc: Any) -> None:
-    mark_submitted(world.a.participation)
+    submit_through_services(world)
     for user in readers(world):
         client = login(user)
         for url in urls(world, doc)[:-1]:
@@ -237,7 +237,7 @@ def test_unlink_through_the_page(world: World, doc: Any) -> None:
 
 def test_report_and_verification_by_the_assessor(world: World, doc: Any) -> None:
     add_answer(world.a.participation, 2, level=3)
-    mark_submitted(world.a.participation)
+    submit_through_services(world)
     tae = login(assessor_user(world, assigned=True))
     report = tae.get(reverse("evidence:report", args=[world.a.participation.pk])).content.decode()
     assert 'data-code="no_evidence"' in report

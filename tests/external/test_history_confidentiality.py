@@ -16,7 +16,7 @@ from indeks.registry.models import Role, RoleAssignment
 from indeks.results import services as results
 from indeks.rounds.models import AssessorAssignment
 from tests.external.conftest import open_external_windows
-from tests.platform.conftest import World, _user, complete, login, mark_submitted
+from tests.platform.conftest import World, _user, login, submit_through_services
 
 SECRETS = ("Fakta asesor rahasia", "Analisis asesor rahasia", "Justifikasi asesor rahasia")
 REVIEW_SECRET = "Alasan reviu rahasia"
@@ -29,8 +29,7 @@ def assessed(world: World) -> dict[str, Any]:
     assessment.save_answer(
         world.a.actor("respondent_hukum"), p, 1, level=4, fakta="Fakta unit", analisis="Analisis unit", version=0
     )
-    complete(p)
-    mark_submitted(p)
+    submit_through_services(world)
     open_external_windows(world.round)
     users = {"assessor": _user("asesor-rahasia"), "reviewer": _user("reviu-rahasia")}
     RoleAssignment.objects.create(user=users["assessor"], role=Role.ASSESSOR)

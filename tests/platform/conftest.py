@@ -220,10 +220,22 @@ def previous_participation(agency: AgencyWorld, *, year: int = 2024, framework_i
     )
 
 
-def mark_submitted(participation: Participation) -> None:
-    """The agency's self-assessment marked submitted (a precondition; the submission itself is tested elsewhere)."""
-    Participation.objects.filter(pk=participation.pk).update(status="submitted", submitted_at=timezone.now())
+def submit_through_services(world_: World, agency: AgencyWorld | None = None) -> Participation:
+    """Complete, freeze and submit the agency's self-assessment with both signed scans, through the services (the
+    audit trail is written as in real use)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from indeks.assessment import services
+    from indeks.assessment.models import SignedDocumentKind
+
+    agency = agency or world_.a
+    participation = to_signing(world_, agency)
+    for kind in (SignedDocumentKind.BERITA_ACARA, SignedDocumentKind.PERSETUJUAN_PUBLIKASI):
+        scan = SimpleUploadedFile(f"{kind}.pdf", MINIMAL_PDF + kind.encode())
+        services.upload_signed(agency.actor("coordinator"), participation, kind, scan)
     participation.refresh_from_db()
+    assert participation.status == "submitted"
+    return participation
 
 
 def snapshot() -> tuple[Any, ...]:
